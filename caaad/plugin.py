@@ -1,0 +1,197 @@
+"""The kit's pytest plugin (entry point pytest11 'caaad').
+
+One job per hook:
+- options --adapter / --profile / --caaad-results;
+- markers: `req` and one marker per actor, strength, phase and verification mode, derived from
+  the spec for each scenario's @req:<obligation id> tag (so --strict-markers works and
+  `-m "actor_merchant and strength_shall"` selects scenarios);
+- before collecting the suite, the scenario index is checked: unknown ids or duplicate
+  scenario names stop the run with one line each;
+- each scenario gets a fresh system under test (`sut`), so scenarios are independent;
+- every report is classified into passed / failed / error / not_tested / not_applicable and,
+  on the controlling process (also under xdist), written to results.json.
+"""
+
+import json
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from . import outcomes
+from .paths import features_dir, spec_dir, steps_dir
+
+DEFAULT_ADAPTER = "caaad.reference_impl.adapter:ReferenceAdapter"
+_PROPERTY = "caaad"
+MARKER_VALUES = {
+    "actor": ("platform", "merchant", "live_room_operator", "anchor_marketing_staff",
+              "operator_after_sales_staff", "service_organisation", "consumer", "all_parties"),
+    "strength": ("shall", "shall_not", "should", "should_not", "may"),
+    "phase": ("pre_live", "in_live", "post_live", "returns", "cross_phase"),
+    "verification": ("automated", "documentary", "hybrid"),
+}
+
+
+@lru_cache(maxsize=1)
+def spec():
+    from .specload import load_spec
+    return load_spec(spec_dir()).spec
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("caaad", "T/CAAAD 001—2023 conformance")
+    group.addoption("--adapter", default=DEFAULT_ADAPTER, metavar="MODULE:CLASS",
+                    help=f"the system under test (default: the reference system, {DEFAULT_ADAPTER})")
+    group.addoption("--profile", default="all", choices=sorted(outcomes.PROFILES),
+                    help="the role certified; obligations of other actors are not_applicable")
+    group.addoption("--caaad-results", metavar="FILE", help="write results.json here")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "req(id): the obligation of T/CAAAD 001—2023 a scenario verifies")
+    for field, values in MARKER_VALUES.items():
+        for value in values:
+            config.addinivalue_line("markers", f"{field}_{value}: obligations with {field} {value}")
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(ResultCollector(config), "caaad-results")
+
+
+def _runs_suite(config) -> bool:
+    roots = (steps_dir().resolve(), features_dir().resolve())
+    for arg in config.args:
+        path = Path(arg.split("::")[0]).resolve()
+        if any(path == root or root in path.parents or path in root.parents for root in roots):
+            return True
+    return False
+
+
+def pytest_sessionstart(session):
+    if not _runs_suite(session.config):
+        return
+    from .scenarios import index_features
+    index = index_features(features_dir(), spec().obligations)
+    if index.findings:
+        raise pytest.UsageError("\n".join(str(f) for f in index.findings))
+
+
+def pytest_bdd_apply_tag(tag, function):
+    if not tag.startswith("req:"):
+        return None
+    obligation_id = tag[len("req:"):]
+    pytest.mark.req(obligation_id)(function)
+    obligation = spec().obligations.get(obligation_id)
+    if obligation is not None:  # unknown ids are reported once, in pytest_sessionstart
+        for field, value in (("actor", obligation.actor), ("strength", obligation.strength),
+                             ("phase", obligation.phase), ("verification", obligation.mode)):
+            getattr(pytest.mark, f"{field}_{value}")(function)
+    return True
+
+
+def pytest_collection_modifyitems(config, items):
+    profile = config.getoption("profile")
+    for item in items:
+        ids = [m.args[0] for m in item.iter_markers("req")]
+        if not ids:
+            continue
+        scenario = _scenario_of(item)
+        item.user_properties.append((_PROPERTY, json.dumps({
+            "obligations": ids,
+            "feature": scenario.feature.name if scenario else "",
+            "name": scenario.name if scenario else item.name,
+            "location": _location(scenario) if scenario else item.nodeid,
+        }, ensure_ascii=False)))
+        known = [spec().obligations[i] for i in ids if i in spec().obligations]
+        if known and not any(outcomes.in_profile(o, profile) for o in known):
+            item.add_marker(pytest.mark.skip(reason=f"{outcomes.NOT_APPLICABLE}: outside the {profile} profile"))
+
+
+def _scenario_of(item):
+    from pytest_bdd.scenario import scenario_wrapper_template_registry
+    return scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+
+
+def _location(scenario) -> str:
+    path = Path(scenario.feature.filename).resolve()
+    return f"features/{path.relative_to(features_dir().resolve()).as_posix()}:{scenario.line_number}"
+
+
+@pytest.fixture
+def sut(request):
+    """The system under test, new for each scenario, behind the contract's validating client."""
+    from .contract import ContractClient, load_adapter
+    return ContractClient(load_adapter(request.config.getoption("adapter")))
+
+
+@pytest.fixture
+def sut_description(sut):
+    return sut.describe()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if not any(name == _PROPERTY for name, _ in item.user_properties):
+        return report
+    outcome, message = _classify(report, call)
+    if outcome == outcomes.NOT_TESTED and report.failed:
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, message)
+    if report.when == "call" or report.outcome != "passed":
+        report.user_properties.append(("caaad_outcome", json.dumps([outcome, message], ensure_ascii=False)))
+    return report
+
+
+def _classify(report, call) -> tuple[str, str]:
+    from .contract import CapabilityMissing
+    if report.passed:
+        return outcomes.PASSED, ""
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        kind = outcomes.NOT_APPLICABLE if reason.startswith(outcomes.NOT_APPLICABLE) else outcomes.NOT_TESTED
+        return kind, reason
+    error = call.excinfo.value if call.excinfo else None
+    text = _one_line(error) if error is not None else "failed"
+    if isinstance(error, CapabilityMissing):
+        return outcomes.NOT_TESTED, f"{outcomes.NOT_TESTED}: {text}"
+    if isinstance(error, AssertionError) and report.when == "call":
+        return outcomes.FAILED, text
+    return outcomes.ERROR, f"{type(error).__name__}: {text}" if error is not None else "error"
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().split("\nassert ")[0].replace("\n", " ")
+    return text[:600] or type(error).__name__
+
+
+class ResultCollector:
+    """Registered on the controlling process only: gathers classified reports into results.json."""
+
+    def __init__(self, config):
+        self.config = config
+        self.started = datetime.now(timezone.utc)
+        self.scenarios: dict[str, dict] = {}
+
+    def pytest_runtest_logreport(self, report):
+        props = dict(report.user_properties)
+        if _PROPERTY not in props or "caaad_outcome" not in props:
+            return
+        outcome, message = json.loads(props["caaad_outcome"])
+        entry = self.scenarios.setdefault(report.nodeid, {"id": report.nodeid, **json.loads(props[_PROPERTY]),
+                                                          "outcome": outcome, "message": message, "duration_s": 0.0})
+        entry["duration_s"] = round(entry["duration_s"] + report.duration, 4)
+        if entry["outcome"] == outcomes.PASSED and outcome != outcomes.PASSED:  # e.g. an error in teardown
+            entry["outcome"], entry["message"] = outcome, message
+
+    def pytest_sessionfinish(self, session):
+        target = self.config.getoption("caaad_results")
+        if not target:
+            return
+        from .results import build_results
+        document = build_results(
+            scenarios=list(self.scenarios.values()), spec=spec(), adapter=self.config.getoption("adapter"),
+            profile=self.config.getoption("profile"), started=self.started, finished=datetime.now(timezone.utc))
+        path = Path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")

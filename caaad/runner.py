@@ -1,0 +1,90 @@
+"""`caaad run`: run the conformance suite against a system and write results.json and junit.xml."""
+
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from . import outcomes
+from .paths import steps_dir
+from .plugin import DEFAULT_ADAPTER
+
+FAILING = (outcomes.FAILED, outcomes.ERROR)
+
+
+def register(sub) -> None:
+    run = sub.add_parser("run", help="run the conformance suite and write a report")
+    run.add_argument("--adapter", default=DEFAULT_ADAPTER, metavar="MODULE:CLASS",
+                     help="the system under test (default: the embedded reference system)")
+    run.add_argument("--profile", default="all", choices=sorted(outcomes.PROFILES))
+    run.add_argument("--out", default="caaad-report", metavar="DIR", help="where to write results.json and junit.xml")
+    run.add_argument("-n", "--workers", metavar="N", help="run scenarios in N processes (pytest-xdist)")
+    run.add_argument("-k", metavar="EXPR", help="only scenarios matching EXPR (pytest -k)")
+    run.add_argument("-m", metavar="EXPR", help="only scenarios with these markers, e.g. 'strength_shall'")
+    run.set_defaults(func=cmd_run)
+
+
+def cmd_run(args) -> int:
+    import pytest
+
+    from .cli import UsageError
+    from .contract import AdapterLoadError, load_adapter
+    try:
+        load_adapter(args.adapter)
+    except AdapterLoadError as e:
+        raise UsageError(f"--adapter {args.adapter}: {e}") from None
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"--out {out}: {e.strerror}") from None
+    results_path, junit_path = out / "results.json", out / "junit.xml"
+    pytest_args = [str(steps_dir() / "suite.py"), "--adapter", args.adapter, "--profile", args.profile,
+                   "--caaad-results", str(results_path), f"--junitxml={junit_path}", "-o", "junit_family=xunit2",
+                   "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--strict-markers"]
+    if args.workers:
+        pytest_args += ["-n", args.workers]
+    if args.k:
+        pytest_args += ["-k", args.k]
+    if args.m:
+        pytest_args += ["-m", args.m]
+    code = pytest.main(pytest_args)
+    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR) or not results_path.is_file():
+        print(f"caaad: the suite did not run (pytest exit {int(code)}); see the lines above", file=sys.stderr)
+        return 2
+    results = json.loads(results_path.read_text(encoding="utf-8"))
+    print(summary(results))
+    print(f"wrote {results_path} and {junit_path}")
+    bad = [r for r in results["obligations"] if r["in_scope"] and r["outcome"] in FAILING]
+    bad_scenarios = [s for s in results["scenarios"] if s["outcome"] in FAILING]
+    return 1 if bad or bad_scenarios else 0
+
+
+def summary(results: dict) -> str:
+    """Per-clause table of obligation outcomes, then the totals."""
+    per_clause: dict[str, Counter] = defaultdict(Counter)
+    for row in results["obligations"]:
+        if row["in_scope"] and (row["scenarios"] or row["verification"] != "documentary"):
+            per_clause[row["clause"]][row["outcome"]] += 1
+    columns = (outcomes.PASSED, outcomes.FAILED, outcomes.ERROR, outcomes.NOT_TESTED)
+    lines = ["", f"{'clause':<10}" + "".join(f"{c:>12}" for c in columns)]
+    for clause, counts in sorted(per_clause.items(), key=lambda kv: _clause_key(kv[0])):
+        if counts[outcomes.PASSED] + counts[outcomes.FAILED] + counts[outcomes.ERROR] == 0:
+            continue  # nothing executable ran for it: listed in the totals as not_tested
+        lines.append(f"{clause:<10}" + "".join(f"{counts[c]:>12}" for c in columns))
+    describe = results["adapter"]["describe"] or {}
+    system = describe.get("system", {}) if isinstance(describe.get("system"), dict) else {}
+    name = system.get("name") or describe.get("name") or results["adapter"]["spec"]
+    scen = results["summary"]["scenarios"]
+    obl = results["summary"]["obligations"]
+    lines += ["", f"system: {name}   profile: {results['profile']}",
+              "scenarios: " + ", ".join(f"{scen.get(c, 0)} {c}" for c in outcomes.SCENARIO_OUTCOMES),
+              "obligations in scope: " + ", ".join(f"{obl.get(c, 0)} {c}" for c in outcomes.SCENARIO_OUTCOMES)
+              + " (documentary obligations await evidence)"]
+    if results["adapter"]["describe_error"]:
+        lines.append(f"describe() failed: {results['adapter']['describe_error']}")
+    return "\n".join(lines)
+
+
+def _clause_key(clause_id: str):
+    return [int(p) if p.isdigit() else ord(p[0]) * 1000 for p in clause_id.split(".")]

@@ -1,0 +1,109 @@
+"""The scenario index: every Gherkin scenario in features/, with its obligation tags.
+
+Parsed with the same Gherkin parser pytest-bdd uses, but kept as a list so that a second
+scenario with the same name — which pytest-bdd would silently drop — is reported.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from gherkin.errors import CompositeParserException, ParserError
+from gherkin.parser import Parser
+from gherkin.token_matcher import TokenMatcher
+
+from .findings import Finding
+
+REQ_PREFIX = "@req:"
+LANGUAGE_LINE = "# language: zh-CN"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    feature: str  # feature title
+    name: str
+    file: str  # path relative to the features folder's parent, e.g. features/5.4/5.4.1.feature
+    line: int
+    obligation_ids: tuple[str, ...]
+    steps: tuple[str, ...]  # keyword + text, for display
+    outline: bool
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class ScenarioIndex:
+    scenarios: tuple[Scenario, ...]
+    findings: tuple[Finding, ...]
+    digest: str
+
+    def by_obligation(self) -> dict[str, list[Scenario]]:
+        out: dict[str, list[Scenario]] = {}
+        for s in self.scenarios:
+            for oid in s.obligation_ids:
+                out.setdefault(oid, []).append(s)
+        return out
+
+    def find(self, file_name: str, name: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.name == name and Path(s.file).name == file_name), None)
+
+
+def index_features(features_dir: Path, known_obligations=None) -> ScenarioIndex:
+    """Parse every .feature file; findings for unparsable files, unknown ids and duplicate names."""
+    features_dir = Path(features_dir)
+    scenarios, findings = [], []
+    digest = hashlib.sha256()
+    names: dict[str, str] = {}
+    for path in sorted(features_dir.rglob("*.feature")):
+        display = f"features/{path.relative_to(features_dir).as_posix()}"
+        raw = path.read_bytes()
+        digest.update(display.encode() + b"\0" + raw + b"\0")
+        parsed = _parse(raw, display, findings)
+        if parsed is None:
+            continue
+        feature = parsed.get("feature") or {}
+        for child in _scenarios_of(feature):
+            tags = [t["name"] for t in child["tags"]]
+            ids = tuple(t[len(REQ_PREFIX):] for t in tags if t.startswith(REQ_PREFIX))
+            line = child["location"]["line"]
+            scenario = Scenario(feature["name"], child["name"], display, line, ids,
+                                tuple(f"{s['keyword'].strip()} {s['text']}" for s in child["steps"]),
+                                bool(child["examples"]))
+            scenarios.append(scenario)
+            if child["name"] in names:
+                findings.append(Finding(display, line, "$", f"duplicate scenario name '{child['name']}' "
+                                        f"(also at {names[child['name']]}); pytest-bdd would silently run only one"))
+            names[child["name"]] = scenario.location
+            if not ids:
+                findings.append(Finding(display, line, "$", f"scenario '{child['name']}' has no @req:<obligation id> tag"))
+            for oid in ids:
+                if known_obligations is not None and oid not in known_obligations:
+                    findings.append(Finding(display, line, "$", f"scenario '{child['name']}' is tagged @req:{oid}, "
+                                            "which is not an obligation id in the spec"))
+    return ScenarioIndex(tuple(scenarios), tuple(findings), "sha256:" + digest.hexdigest())
+
+
+def _parse(raw: bytes, display: str, findings: list):
+    if raw.startswith(b"\xef\xbb\xbf"):
+        findings.append(Finding(display, 1, "$", "file starts with a byte-order mark (BOM); save as UTF-8 without BOM"))
+        return None
+    text = raw.decode("utf-8")
+    if not text.startswith(LANGUAGE_LINE):
+        findings.append(Finding(display, 1, "$", f"first line must be '{LANGUAGE_LINE}'"))
+        return None
+    try:
+        return Parser().parse(text, TokenMatcher())
+    except (CompositeParserException, ParserError) as e:
+        first = str(e).strip().splitlines()[-1] if not hasattr(e, "errors") else str(e.errors[0])
+        findings.append(Finding(display, None, "$", f"Gherkin: {first} (keywords need an ASCII colon, e.g. '功能:')"))
+        return None
+
+
+def _scenarios_of(node):
+    for child in node.get("children", ()):
+        if "scenario" in child:
+            yield child["scenario"]
+        elif "rule" in child:
+            yield from _scenarios_of(child["rule"])
