@@ -43,7 +43,7 @@ def accept(spec_dir: Path, ids: list[str]) -> list[str]:
         edits.setdefault(item.source.file, {})[line] = new
         accepted.append(item.id)
     for display, lines in edits.items():
-        path = spec_dir / Path(display).relative_to("spec")
+        path = Path(spec_dir).parent / display  # display names are relative to the spec directory's parent
         text = path.read_text(encoding="utf-8").split("\n")
         for number, value in lines.items():
             match = _FINGERPRINT_LINE.match(text[number - 1])

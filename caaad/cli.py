@@ -20,6 +20,9 @@ def _spec_path(value: str | None) -> Path:
         raise UsageError(f"--spec {path}: no such directory")
     if not (path / "standard.yaml").is_file():
         raise UsageError(f"--spec {path}: not a spec directory (no standard.yaml)")
+    missing = [n for n in ("clause.schema.json", "common.schema.json", "standard.schema.json") if not (path / "schema" / n).is_file()]
+    if missing:
+        raise UsageError(f"--spec {path}: no schema/{missing[0]}; a spec directory carries its JSON Schema files")
     return path
 
 
@@ -73,7 +76,7 @@ def cmd_accept(args) -> int:
         accepted = accept(_spec_path(args.spec), args.ids)
     except AcceptError as e:
         raise UsageError(str(e)) from None
-    print(f"accepted {len(accepted)} fingerprint(s)" + (f": {', '.join(accepted)}" if len(accepted) <= 12 else ""))
+    print(f"accepted {len(accepted)} fingerprint(s)" + (f": {', '.join(accepted)}" if 0 < len(accepted) <= 12 else ""))
     return 0
 
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .findings import Finding
-from .fingerprint import fingerprint
+from .fingerprint import fingerprint, normalise
 from .model import STRENGTH_OF_MODAL, Spec
 from .specload import LoadResult, load_spec
 
@@ -14,7 +14,10 @@ EXECUTABLE_KINDS = ("principle", "requirement", "annex")
 def lint(spec_dir: Path) -> list[Finding]:
     result = load_spec(spec_dir)
     findings = list(result.findings)
-    for check in (_check_ids, _check_obligation_text, _check_toc, _check_terms, _check_laws, _check_fingerprints):
+    checks = [_check_ids, _check_obligation_text, _check_fingerprints]
+    if result.spec.standard:  # standard.yaml failed to load: its finding says why; toc/terms/laws checks would only add noise
+        checks += [_check_toc, _check_terms, _check_laws]
+    for check in checks:
         findings.extend(check(result))
     return sorted(set(findings), key=lambda f: (f.file, f.line or 0, f.path, f.message))
 
@@ -48,25 +51,27 @@ def _check_obligation_text(result: LoadResult):
     for clause in result.spec.clauses:
         for statement in clause.statements:
             for o in statement.obligations:
-                if o.modal is not None and o.modal not in o.text.zh:
+                # Compared as the fingerprint sees text (NFKC, no whitespace), so a re-wrapped line stays verbatim.
+                text, source = normalise(o.text.zh), normalise(statement.text.zh)
+                if o.modal is not None and o.modal not in text:
                     yield _at(result, o.source, f"{o.id}: modal verb '{o.modal}' does not appear in its Chinese text")
                 expected = STRENGTH_OF_MODAL.get(o.modal)
                 if expected and expected != o.strength:
                     yield _at(result, o.source,
                               f"{o.id}: modal verb '{o.modal}' means {expected} (GB/T 1.1), but strength is {o.strength}")
                 for fragment in o.text.zh.split(ELLIPSIS):
-                    if fragment and fragment not in statement.text.zh:
+                    if normalise(fragment) and normalise(fragment) not in source:
                         yield _at(result, o.source,
                                   f"{o.id}: text '{fragment[:30]}…' is not verbatim from statement {statement.id}")
 
 
 def _check_toc(result: LoadResult):
-    spec, standard_file = result.spec, "spec/standard.yaml"
+    spec, standard_file = result.spec, result.standard_file
     toc = spec.standard.get("toc", [])
     entries = {e["id"]: e for e in toc if e["kind"] in EXECUTABLE_KINDS}
     clauses = {c.id: c for c in spec.clauses}
     for cid in entries.keys() - clauses.keys():
-        if any(f.file.endswith(f"{cid}.yaml") for f in result.findings):
+        if any(Path(f.file).name == f"{cid}.yaml" for f in result.findings):
             continue  # the file exists but failed its schema; that finding says why
         yield Finding(standard_file, _toc_line(result, cid), "$", f"clause {cid} is in the table of contents but has no file clauses/{cid}.yaml")
     for cid in clauses.keys() - entries.keys():
@@ -84,7 +89,7 @@ def _check_toc(result: LoadResult):
 
 
 def _toc_line(result: LoadResult, cid: str):
-    doc = result.documents.get("spec/standard.yaml")
+    doc = result.documents.get(result.standard_file)
     toc = result.spec.standard.get("toc", [])
     index = next(i for i, e in enumerate(toc) if e["id"] == cid)
     return doc.line_of(("toc", index)) if doc else None
@@ -94,7 +99,7 @@ def _check_terms(result: LoadResult):
     toc_terms = [e["id"] for e in result.spec.standard.get("toc", []) if e["kind"] == "term"]
     terms = [t.id for t in result.spec.terms]
     if toc_terms != terms:
-        yield Finding("spec/standard.yaml", None, "$.terms", f"terms {terms} differ from the table of contents {toc_terms}")
+        yield Finding(result.standard_file, None, "$.terms", f"terms {terms} differ from the table of contents {toc_terms}")
 
 
 def _check_laws(result: LoadResult):
@@ -116,6 +121,8 @@ def _check_fingerprints(result: LoadResult):
 
 def fingerprinted(spec: Spec):
     """Every record that carries a fingerprint, with the Chinese text it covers."""
+    for term in spec.terms:
+        yield term, term.definition.zh
     for clause in spec.clauses:
         for statement in clause.statements:
             yield statement, statement.text.zh

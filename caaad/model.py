@@ -123,6 +123,8 @@ class Term:
     id: str
     term: Bilingual
     definition: Text
+    fingerprint: str | None
+    source: Source
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ Installed, spec/, features/, steps/ and reference_impl/ sit inside the caaad pac
 (setuptools package-dir); in a checkout they are the repository's root folders.
 """
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -19,7 +20,9 @@ def spec_dir() -> Path:
 
 
 def features_dir() -> Path:
-    return data_dir("features")
+    """The suite's features; CAAAD_FEATURES_DIR points the suite at another set (used by tests)."""
+    override = os.environ.get("CAAAD_FEATURES_DIR")
+    return Path(override) if override else data_dir("features")
 
 
 def steps_dir() -> Path:

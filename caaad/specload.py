@@ -28,6 +28,7 @@ class LoadResult:
     spec: Spec
     findings: tuple[Finding, ...]
     documents: dict  # display name -> yamlio.YamlDocument
+    standard_file: str = "spec/standard.yaml"  # display name of standard.yaml, as findings name it
 
 
 @lru_cache(maxsize=4)
@@ -86,14 +87,16 @@ def load_spec(spec_dir: Path) -> LoadResult:
     order = [e["id"] for e in standard.get("toc", ())]
     ordered = sorted(by_id, key=lambda cid: (order.index(cid) if cid in order else len(order), cid))
     clauses = tuple(_clause(by_id[cid]) for cid in ordered)
-    terms = tuple(Term(t["id"], _bi(t["term"]), _text(t["definition"])) for t in standard.get("terms", ()))
+    terms = tuple(Term(t["id"], _bi(t["term"]), _text(t["definition"]), t.get("fingerprint"),
+                       Source(standard_doc.file, standard_doc.line_of(("terms", i))))
+                  for i, t in enumerate(standard.get("terms", ())))
     spec = Spec(standard=standard, clauses=clauses, terms=terms, digest="sha256:" + digest.hexdigest())
     for clause in clauses:
         for statement in clause.statements:
             spec.statements.setdefault(statement.id, statement)
             for obligation in statement.obligations:
                 spec.obligations.setdefault(obligation.id, obligation)
-    return LoadResult(spec, tuple(findings), documents)
+    return LoadResult(spec, tuple(findings), documents, _display(standard_path, spec_dir))
 
 
 def _bi(d) -> Bilingual | None:

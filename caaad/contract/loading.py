@@ -1,0 +1,35 @@
+"""Finding an adapter from "package.module:ClassName" and checking it offers the core operations."""
+
+import importlib
+from typing import Any
+
+from .errors import AdapterLoadError
+from .schema import Contract, load_contract
+
+DEFAULT_ADAPTER = "caaad.reference_impl.adapter:ReferenceAdapter"
+
+
+def check_adapter(adapter_or_class: Any, contract: Contract | None = None) -> list[str]:
+    """Names of the contract's core operations the adapter (instance or class) lacks."""
+    contract = contract or load_contract()
+    return [op for op in contract.core_operations if not callable(getattr(adapter_or_class, op, None))]
+
+
+def load_adapter(spec: str, contract: Contract | None = None) -> Any:
+    module_name, sep, class_name = spec.partition(":")
+    if not sep or not module_name or not class_name:
+        raise AdapterLoadError(f"adapter '{spec}' is not of the form package.module:ClassName")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise AdapterLoadError(f"cannot import module '{module_name}': {exc}") from None
+    cls = getattr(module, class_name, None)
+    if cls is None:
+        raise AdapterLoadError(f"module '{module_name}' has no attribute '{class_name}'")
+    missing = check_adapter(cls, contract)
+    if missing:
+        raise AdapterLoadError(f"{spec} is missing operations: {', '.join(missing)}")
+    try:
+        return cls()
+    except Exception as exc:  # a vendor's constructor failing is a load error, reported in one line
+        raise AdapterLoadError(f"cannot create {spec}: {type(exc).__name__}: {exc}") from None

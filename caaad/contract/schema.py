@@ -1,0 +1,97 @@
+"""Loading the contract (contract.json + operations/*.json) and validating instances against it."""
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+CONTRACT_DIR = Path(__file__).resolve().parent
+# Operation schemas refer to shared definitions as ../contract.json#/$defs/…, which resolves both on
+# disk (operations/x.json → contract.json) and under this base URI.
+BASE_URI = "https://caaad.example/contract/"
+_OPERATION_KEYS = {"name", "since", "capability", "summary", "description", "request", "response", "example"}
+_MAX_MESSAGE = 240
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    capability: str
+    since: str
+    summary: str
+    description: str
+    request_schema: Mapping[str, Any]
+    response_schema: Mapping[str, Any]
+    example: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Contract:
+    version: str
+    title: str
+    description: str
+    defs: Mapping[str, Any]
+    operations: Mapping[str, Operation]
+    _validators: Mapping[tuple[str, str], Draft202012Validator] = field(repr=False, compare=False)
+
+    @property
+    def core_operations(self) -> list[str]:
+        return [name for name, op in self.operations.items() if op.capability == "core"]
+
+    def first_error(self, op: str, part: str, instance: Any) -> tuple[str, str] | None:
+        """(json_path, message) of the most relevant error of `instance` as the op's request or
+        response, or None when it is valid."""
+        error = best_match(self._validators[op, part].iter_errors(instance))
+        if error is None:
+            return None
+        return json_path(error.absolute_path), one_line(error.message)
+
+
+def json_path(parts) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part) else f"[{part!r}]")
+    return path
+
+
+def one_line(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
+
+
+def load_contract(directory: Path | str | None = None) -> Contract:
+    """The contract shipped with the kit (cached), or the one in `directory`."""
+    return _load(Path(directory).resolve() if directory else CONTRACT_DIR)
+
+
+@lru_cache(maxsize=None)
+def _load(directory: Path) -> Contract:
+    document = json.loads((directory / "contract.json").read_text(encoding="utf-8"))
+    registry = Registry().with_resource(BASE_URI + "contract.json", DRAFT202012.create_resource(document))
+    capabilities = set(document["$defs"]["capability"]["enum"])
+    operations, validators = {}, {}
+    for name in document["operations"]:
+        path = directory / "operations" / f"{name}.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if set(data) != _OPERATION_KEYS or data["name"] != name or data["capability"] not in capabilities:
+            raise ValueError(f"{path}: not a valid operation file (keys, name or capability)")
+        for part in ("request", "response"):
+            schema = {**data[part], "$id": f"{BASE_URI}operations/{name}.{part}.json"}
+            Draft202012Validator.check_schema(schema)
+            validators[name, part] = Draft202012Validator(schema, registry=registry)
+        operations[name] = Operation(
+            name=name, capability=data["capability"], since=data["since"], summary=data["summary"],
+            description=data["description"], request_schema=data["request"], response_schema=data["response"],
+            example=data["example"])
+    return Contract(
+        version=document["contract_version"], title=document["title"], description=document["description"],
+        defs=MappingProxyType(document["$defs"]), operations=MappingProxyType(operations),
+        _validators=MappingProxyType(validators))

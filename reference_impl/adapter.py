@@ -1,0 +1,94 @@
+"""ReferenceAdapter: the contract's operations over the in-process reference system.
+
+Each method does one translation: request dict → service call (timestamps and durations parsed) →
+response dict. `ReferenceAdapter(rules=DEFAULT_RULES.replace(...))` builds a deliberately broken
+system for mutation tests.
+"""
+
+import re
+from datetime import datetime, timedelta
+
+from .platform_rules import PlatformRule
+from .records import iso, parse
+from .rules import DEFAULT_RULES, Rules
+from .service import AfterSalesService
+
+_ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+
+
+def parse_duration(value: int | str) -> timedelta:
+    """Whole seconds, or an ISO 8601 duration in days, hours, minutes and seconds (contract $defs/duration)."""
+    if isinstance(value, int):
+        return timedelta(seconds=value)
+    days, hours, minutes, seconds = (int(part or 0) for part in _ISO_DURATION.fullmatch(value).groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _time(request: dict, key: str) -> datetime | None:
+    return parse(request[key]) if request.get(key) else None
+
+
+class ReferenceAdapter:
+    def __init__(self, rules: Rules = DEFAULT_RULES, platform_rules: dict[str, PlatformRule] | None = None,
+                 service: AfterSalesService | None = None):
+        self.service = service or AfterSalesService(rules=rules, platform_rules=platform_rules)
+
+    def describe(self, request: dict) -> dict:
+        return self.service.describe()
+
+    def clock_now(self, request: dict) -> dict:
+        return {"now": iso(self.service.now())}
+
+    def clock_advance(self, request: dict) -> dict:
+        target = parse(request["to"]) if "to" in request else self.service.now() + parse_duration(request["by"])
+        return {"now": iso(self.service.advance_to(target))}
+
+    def create_party(self, request: dict) -> dict:
+        return self.service.create_party(request["kind"], request["display_name"])
+
+    def create_product(self, request: dict) -> dict:
+        return {"product": self.service.create_product(**request)}
+
+    def get_product(self, request: dict) -> dict:
+        return {"product": self.service.get_product(request["product_id"])}
+
+    def place_order(self, request: dict) -> dict:
+        return {"order": self.service.place_order(**request)}
+
+    def get_order(self, request: dict) -> dict:
+        return {"order": self.service.get_order(request["order_id"])}
+
+    def deliver_order(self, request: dict) -> dict:
+        return {"order": self.service.deliver_order(request["order_id"], request["outcome"], _time(request, "signed_at"),
+                                                    request.get("issues", []))}
+
+    def request_after_sales(self, request: dict) -> dict:
+        return {"after_sales": self.service.request_after_sales(**request)}
+
+    def merchant_decide(self, request: dict) -> dict:
+        return {"after_sales": self.service.merchant_decide(**request)}
+
+    def ship_return(self, request: dict) -> dict:
+        return {"after_sales": self.service.ship_return(**request)}
+
+    def receive_return(self, request: dict) -> dict:
+        return {"after_sales": self.service.receive_return(**request)}
+
+    def inspect_return(self, request: dict) -> dict:
+        return {"after_sales": self.service.inspect_return(**request)}
+
+    def get_after_sales(self, request: dict) -> dict:
+        return {"after_sales": self.service.get_after_sales(request["after_sales_id"])}
+
+    def request_intervention(self, request: dict) -> dict:
+        return {"after_sales": self.service.request_intervention(**request)}
+
+    def submit_evidence(self, request: dict) -> dict:
+        return {"after_sales": self.service.submit_evidence(**request)}
+
+    def record_agreement(self, request: dict) -> dict:
+        agreement, after_sales = self.service.record_agreement(**{**request, "pay_by": _time(request, "pay_by")})
+        return {"agreement": agreement, "after_sales": after_sales}
+
+    def cancel_service_order(self, request: dict) -> dict:
+        return {"after_sales": self.service.cancel_service_order(**request)}

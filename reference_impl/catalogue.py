@@ -1,0 +1,123 @@
+"""Parties, products, orders and delivery: the facts the after-sales rules work on."""
+
+from datetime import datetime
+
+from .records import ServiceError, iso, parse, public
+from .rules.money import Discount, PricedLine
+
+
+class CatalogueMixin:
+    def create_party(self, kind: str, display_name: str) -> dict:
+        party_id = self.store.new_id("party")
+        party = {"party_id": party_id, "kind": kind, "display_name": display_name}
+        if kind == "merchant":
+            party["_address_label"] = f"{display_name}退货地址"  # a label only: no real address in test data
+        self.store.put("party", party_id, party, status=kind)
+        return public(party)
+
+    def _party(self, party_id: str, kind: str) -> dict:
+        party = self.store.get("party", party_id)
+        if party["kind"] != kind:
+            raise ServiceError(f"party '{party_id}' is a {party['kind']}, not a {kind}")
+        return party
+
+    def create_product(self, merchant_id: str, title: str, category: str, price_fen: int, no_reason_return: dict,
+                       promises: dict | None = None, gifts: list[dict] = (), service: dict | None = None,
+                       legal_status: str = "permitted", accessories: list[dict] = ()) -> dict:
+        self._party(merchant_id, "merchant")
+        if (category == "service") != (service is not None):
+            raise ServiceError("service terms are required for category service and only for it")
+        promises = promises or {}
+        window_days = promises.get("return_window_days", 7)
+        product_id = self.store.new_id("product")
+        product = {
+            "product_id": product_id, "merchant_id": merchant_id, "title": title, "category": category,
+            "price_fen": price_fen, "no_reason_return": no_reason_return,
+            "return_label": self.rules.return_label(no_reason_return["class"], no_reason_return["reason"], window_days),
+            "requires_confirmation": no_reason_return["class"] == "excluded_with_confirmation",
+            "return_window_days": window_days,
+            "free_return_shipping": promises.get("free_return_shipping", False),
+            "gifts": [{"gift_id": f"{product_id}-g{n}", "quantity": 1, **gift} for n, gift in enumerate(gifts, 1)],
+            "service": service, "legal_status": legal_status, "accessories": list(accessories)}
+        self.store.put("product", product_id, product, parent=merchant_id)
+        return product
+
+    def get_product(self, product_id: str) -> dict:
+        return self.store.get("product", product_id)
+
+    def place_order(self, consumer_id: str, items: list[dict], payments: list[dict], discounts: list[dict] = (),
+                    shipping: dict | None = None) -> dict:
+        self._party(consumer_id, "consumer")
+        products = [self.get_product(item["product_id"]) for item in items]
+        if len({p["merchant_id"] for p in products}) != 1 or len({p["product_id"] for p in products}) != len(products):
+            raise ServiceError("an order holds products of one merchant, each product once")
+        priced = [PricedLine(p["product_id"], p["price_fen"], item["quantity"]) for p, item in zip(products, items)]
+        discount_rules = [_discount(d) for d in discounts]
+        ordered = {line.product_id: line.quantity for line in priced}
+        if any(set(d.product_ids) - set(ordered) for d in discount_rules):
+            raise ServiceError("a discount names a product that is not in the order")
+        goods_total = sum(line.unit_price_fen * line.quantity for line in priced)
+        goods_paid = self.rules.kept_cost(priced, discount_rules, ordered)
+        if goods_paid != goods_total - sum(d.amount_fen for d in discount_rules):
+            raise ServiceError("a discount does not apply to the order as placed")
+        shipping = {"fee_fen": 0, "free_threshold_fen": None, **(shipping or {})}
+        threshold = shipping["free_threshold_fen"]
+        shipping_charged = 0 if threshold is not None and goods_paid >= threshold else shipping["fee_fen"]
+        total = goods_paid + shipping_charged
+        if sum(p["amount_fen"] for p in payments) != total:
+            raise ServiceError(f"payments add up to {sum(p['amount_fen'] for p in payments)} fen, the order costs {total} fen")
+        order_id = self.store.new_id("order")
+        paid = self.rules.allocate_paid(priced, discount_rules)
+        order = {
+            "order_id": order_id, "consumer_id": consumer_id, "merchant_id": products[0]["merchant_id"],
+            "placed_at": iso(self.clock.now()),
+            "lines": [{"line_id": f"{order_id}-{n}", "product_id": p["product_id"], "title": p["title"],
+                       "category": p["category"], "quantity": item["quantity"], "unit_price_fen": p["price_fen"],
+                       "paid_fen": line_paid, "exclusion_confirmed": item.get("exclusion_confirmed", False),
+                       "gifts": [{**g, "quantity": g["quantity"] * item["quantity"]} for g in p["gifts"]]}
+                      for n, (p, item, line_paid) in enumerate(zip(products, items, paid), 1)],
+            "discounts": [{"threshold_fen": None, **d} for d in discounts],
+            "goods_total_fen": goods_total, "discount_total_fen": goods_total - goods_paid,
+            "shipping_charged_fen": shipping_charged, "shipping_fee_fen": shipping["fee_fen"],
+            "free_shipping_threshold_fen": threshold, "total_paid_fen": total, "payments": payments,
+            "status": "placed", "delivery": None,
+            # What later returns have taken back, for settling the next one (7D Art 17, 18).
+            "_returned": {}, "_goods_refunded_fen": 0, "_outbound_deducted_fen": 0, "_outbound_refunded_fen": 0}
+        self._save_order(order)
+        return public(order)
+
+    def get_order(self, order_id: str) -> dict:
+        return public(self.store.get("order", order_id))
+
+    def deliver_order(self, order_id: str, outcome: str, signed_at: datetime | None = None, issues: list[dict] = ()) -> dict:
+        order = self.store.get("order", order_id)
+        if order["status"] != "placed":
+            raise ServiceError(f"order '{order_id}' is {order['status']}, not awaiting delivery")
+        signed_at = signed_at or self.clock.now()
+        if signed_at > self.clock.now():
+            raise ServiceError("signed_at is in the future of the system's clock")
+        lines = {line["line_id"]: line for line in order["lines"]}
+        for issue in issues:
+            if issue["line_id"] not in lines or issue["quantity"] > lines[issue["line_id"]]["quantity"]:
+                raise ServiceError(f"delivery issue for unknown line or quantity: {issue['line_id']}")
+        order["status"] = "delivered" if outcome == "signed" else "lost"
+        order["delivery"] = {"outcome": outcome, "signed_at": iso(signed_at) if outcome == "signed" else None,
+                             "issues": [{"damage": None, **issue} for issue in issues]}
+        self._save_order(order)
+        return public(order)
+
+    def _save_order(self, order: dict) -> None:
+        self.store.put("order", order["order_id"], order, parent=order["consumer_id"], status=order["status"])
+
+    def _signed_at(self, order: dict) -> datetime | None:
+        delivery = order["delivery"]
+        return parse(delivery["signed_at"]) if delivery and delivery["signed_at"] else None
+
+    @staticmethod
+    def _priced(order: dict) -> tuple[list[PricedLine], list[Discount]]:
+        return ([PricedLine(line["product_id"], line["unit_price_fen"], line["quantity"]) for line in order["lines"]],
+                [_discount(d) for d in order["discounts"]])
+
+
+def _discount(d: dict) -> Discount:
+    return Discount(d["kind"], tuple(d["product_ids"]), d["amount_fen"], d.get("threshold_fen"))

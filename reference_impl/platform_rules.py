@@ -1,0 +1,52 @@
+"""The reference system's platform rules: loaded from platform_rules.yaml and checked against the
+legal ceilings, so the system can never declare a limit the law does not allow."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+
+RULES_FILE = Path(__file__).resolve().parent / "platform_rules.yaml"
+_UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1)}
+# Ceilings set by law (7D Art 13: refund within 7 days of receipt; 7D Art 11, 31: return address and
+# handling within 15 days of the request).
+LEGAL_MAXIMA = {"refund_after_receipt": timedelta(days=7), "return_address_limit": timedelta(days=15),
+                "merchant_response_limit": timedelta(days=15)}
+# What the service does when these limits pass; a declaration must say the same.
+IMPLEMENTED_ON_EXPIRY = {"merchant_response_limit": "request_accepted", "negotiation_period": "platform_decides",
+                         "return_inspection_time_limit": "deemed_received_intact"}
+REQUIRED = ("merchant_response_limit", "return_address_limit", "refund_after_receipt", "perishable_report_window",
+            "return_inspection_time_limit", "negotiation_period", "service_refund_after_agreement")
+
+
+@dataclass(frozen=True)
+class PlatformRule:
+    name: str
+    value: float
+    unit: str
+    on_expiry: str
+    description: str = ""
+
+    @property
+    def duration(self) -> timedelta:
+        return self.value * _UNITS[self.unit]
+
+
+def load_platform_rules(path: Path = RULES_FILE) -> dict[str, PlatformRule]:
+    rules = {entry["name"]: PlatformRule(**entry) for entry in yaml.safe_load(path.read_text(encoding="utf-8"))}
+    return check_platform_rules(rules, source=str(path))
+
+
+def check_platform_rules(rules: dict[str, PlatformRule], source: str = "platform rules") -> dict[str, PlatformRule]:
+    missing = [name for name in REQUIRED if name not in rules]
+    if missing:
+        raise ValueError(f"{source}: missing platform rules: {', '.join(missing)}")
+    for name, rule in rules.items():
+        if rule.unit not in _UNITS or rule.value < 0:
+            raise ValueError(f"{source}: {name}: a time limit needs a value ≥ 0 in minute, hour or day")
+        if IMPLEMENTED_ON_EXPIRY.get(name, rule.on_expiry) != rule.on_expiry:
+            raise ValueError(f"{source}: {name}: on_expiry must be {IMPLEMENTED_ON_EXPIRY[name]}, what the service does")
+        if name in LEGAL_MAXIMA and rule.duration > LEGAL_MAXIMA[name]:
+            raise ValueError(f"{source}: {name} = {rule.value} {rule.unit} exceeds the legal maximum of {LEGAL_MAXIMA[name].days} days")
+    return rules

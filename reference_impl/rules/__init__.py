@@ -1,0 +1,39 @@
+"""The pure rules of the reference system: no I/O, no clock, no storage.
+
+`Rules` bundles every rule function the service calls. A deliberately broken system for a mutation
+test swaps one of them: `dataclasses.replace(DEFAULT_RULES, window_closes_at=counted_from_signing_day)`.
+"""
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from . import deadlines, disputes, eligibility, freight, intactness, money, windows
+
+
+@dataclass(frozen=True)
+class Rules:
+    window_closes_at: Callable = windows.window_closes_at
+    report_window_closes_at: Callable = windows.report_window_closes_at
+    remedies_offered: Callable = eligibility.remedies_offered
+    no_reason_exclusion: Callable = eligibility.no_reason_exclusion
+    return_label: Callable = eligibility.return_label
+    failed_checks: Callable = intactness.failed_checks
+    return_refusal: Callable = intactness.return_refusal
+    freight_legs: Callable = freight.freight_legs
+    outbound_freight_deduction: Callable = freight.outbound_freight_deduction
+    allocate_paid: Callable = money.allocate_paid
+    kept_cost: Callable = money.kept_cost
+    goods_refund: Callable = money.goods_refund
+    split_refund: Callable = money.split_refund
+    deductions_allowed: Callable = money.deductions_allowed
+    gift_charge: Callable = money.gift_charge
+    cancellation_fee: Callable = money.cancellation_fee
+    refund_payment_time: Callable = deadlines.refund_payment_time
+    agreed_decision: Callable = disputes.agreed_decision
+    platform_decision: Callable = disputes.platform_decision
+
+    def replace(self, **changes) -> "Rules":
+        return replace(self, **changes)
+
+
+DEFAULT_RULES = Rules()

@@ -1,0 +1,40 @@
+"""Who pays which freight leg."""
+
+from dataclasses import dataclass
+
+# Grounds where the goods or the merchant are at fault: the merchant pays transport (CPL Art 24,
+# 5.4.2.a–c) and, for prohibited goods, both the outbound and the return freight (5.4.4.d).
+MERCHANT_FAULT = frozenset({"quality_problem", "transit_damage", "wrong_item", "missing_item", "not_delivered", "prohibited_goods"})
+_RETURNS_GOODS = {"return_refund", "exchange"}
+_SENDS_GOODS = {"exchange", "reship"}
+
+
+@dataclass(frozen=True)
+class Freight:
+    outbound_leg: str
+    return_leg: str
+    reshipment_leg: str
+
+
+def freight_legs(ground: str, remedy: str, free_return_shipping: bool) -> Freight:
+    if ground.startswith("service_"):
+        return Freight("none", "none", "none")
+    if ground in MERCHANT_FAULT:
+        bearer = "merchant"
+    else:
+        bearer = "consumer"  # no-reason: 7D Art 18, unless the merchant promised free return shipping
+    return_bearer = "merchant" if free_return_shipping else bearer
+    return Freight(
+        outbound_leg=bearer,
+        return_leg=return_bearer if remedy in _RETURNS_GOODS else "none",
+        reshipment_leg="merchant" if remedy in _SENDS_GOODS else "none")
+
+
+def outbound_freight_deduction(shipping_fee_fen: int, shipping_charged_fen: int, free_threshold_fen: int | None,
+                               kept_paid_fen: int, already_deducted_fen: int) -> int:
+    """Outbound freight the merchant may deduct from a no-reason refund (7D Art 18): the order shipped
+    free because it reached the threshold, and what the consumer keeps no longer does. Deducted once
+    per order; a full return (nothing kept) is not a broken threshold."""
+    broken = (free_threshold_fen is not None and shipping_charged_fen == 0
+              and 0 < kept_paid_fen < free_threshold_fen)
+    return shipping_fee_fen if broken and not already_deducted_fen else 0

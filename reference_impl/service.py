@@ -1,0 +1,57 @@
+"""The reference after-sales system: rules + store + an injectable clock.
+
+AfterSalesService is assembled from parts, each one area of the standard: catalogue (parties,
+products, orders, delivery), after-sales requests (5.4.1–5.4.3, service goods), returns and inspection
+(5.4.1.b, 5.4.2.d), settlement and refunds, and disputes (5.4.4: intervention, agreements). Every rule it applies comes from `rules`, so a test can
+build a deliberately broken system by replacing one rule.
+"""
+
+from datetime import datetime
+
+from .aftersales import AfterSalesMixin
+from .catalogue import CatalogueMixin
+from .clock import ManualClock
+from .disputes import DisputesMixin
+from .platform_rules import PlatformRule, load_platform_rules
+from .returns import ReturnsMixin
+from .rules import DEFAULT_RULES, Rules
+from .settlement import SettlementMixin
+from .store import Store
+
+SYSTEM_NAME = "caaad reference system"
+SYSTEM_VERSION = "0.1.0"
+CONTRACT_VERSION = "1.1.0"
+ROLES = ("platform", "merchant")
+CAPABILITIES = ("core", "returns", "disputes", "agreements", "service_goods")
+
+
+class AfterSalesService(CatalogueMixin, AfterSalesMixin, ReturnsMixin, SettlementMixin, DisputesMixin):
+    def __init__(self, store: Store | None = None, clock: ManualClock | None = None, rules: Rules = DEFAULT_RULES,
+                 platform_rules: dict[str, PlatformRule] | None = None):
+        self.store = store or Store()
+        self.clock = clock or ManualClock()
+        self.rules = rules
+        self.platform_rules = platform_rules or load_platform_rules()
+
+    def describe(self) -> dict:
+        return {"name": SYSTEM_NAME, "version": SYSTEM_VERSION, "contract_version": CONTRACT_VERSION,
+                "roles": list(ROLES), "capabilities": list(CAPABILITIES),
+                "platform_rules": [{"name": r.name, "value": r.value, "unit": r.unit, "on_expiry": r.on_expiry,
+                                    "description": r.description} for r in self.platform_rules.values()]}
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def advance_to(self, target: datetime) -> datetime:
+        """Move the clock to `target`, running everything that falls due on the way at the time it
+        falls due (merchant silence, an inspection not made in time, end of a negotiation period,
+        scheduled refunds)."""
+        self.clock.set(target)  # refuses to go backwards before anything runs
+        while True:
+            due = [event for event in self._due_events() if event[0] <= target]
+            if not due:
+                return target
+            at, after_sales_id, what = due[0]
+            record, order = self._load(after_sales_id)
+            getattr(self, f"_on_{what}")(record, order, at)
+            self._save(record, order)

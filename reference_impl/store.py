@@ -1,0 +1,56 @@
+"""Storage of the reference system: SQLite (in memory by default), one table per kind of record.
+
+Records are the service's documents (JSON) with their id, the id of the record they belong to and
+their status as columns for lookups. Storage only: no business rule lives here.
+"""
+
+import json
+import sqlite3
+import threading
+
+KINDS = {"party": "P", "product": "G", "order": "O", "after_sales": "A", "agreement": "AG"}
+
+
+class NotFound(LookupError):
+    pass
+
+
+class Store:
+    # Table names are the record kinds (quoted: "order" is an SQL keyword).
+    def __init__(self, path: str = ":memory:"):
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()  # one connection shared by the threads of an HTTP server
+        with self._lock, self._db:
+            self._db.execute("CREATE TABLE IF NOT EXISTS counters (kind TEXT PRIMARY KEY, last INTEGER NOT NULL)")
+            for kind in KINDS:
+                self._db.execute(f'CREATE TABLE IF NOT EXISTS "{kind}" (id TEXT PRIMARY KEY, parent TEXT, status TEXT, doc TEXT NOT NULL)')
+                self._db.execute(f'CREATE INDEX IF NOT EXISTS "{kind}_status" ON "{kind}" (status)')
+
+    def new_id(self, kind: str) -> str:
+        with self._lock, self._db:
+            self._db.execute("INSERT INTO counters VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET last = last + 1", (kind,))
+            (last,) = self._db.execute("SELECT last FROM counters WHERE kind = ?", (kind,)).fetchone()
+        return f"{KINDS[kind]}{last}"
+
+    def put(self, kind: str, record_id: str, doc: dict, parent: str | None = None, status: str | None = None) -> None:
+        with self._lock, self._db:
+            self._db.execute(f'INSERT OR REPLACE INTO "{kind}" VALUES (?, ?, ?, ?)',
+                             (record_id, parent, status, json.dumps(doc, ensure_ascii=False)))
+
+    def get(self, kind: str, record_id: str) -> dict:
+        with self._lock:
+            row = self._db.execute(f'SELECT doc FROM "{kind}" WHERE id = ?', (record_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no {kind.replace('_', '-')} with id '{record_id}'")
+        return json.loads(row[0])
+
+    def find(self, kind: str, *, parent: str | None = None, statuses: tuple[str, ...] = ()) -> list[dict]:
+        query, args = f'SELECT doc FROM "{kind}" WHERE 1', []
+        if parent is not None:
+            query += " AND parent = ?"
+            args.append(parent)
+        if statuses:
+            query += f" AND status IN ({', '.join('?' * len(statuses))})"
+            args += statuses
+        with self._lock:
+            return [json.loads(doc) for (doc,) in self._db.execute(query + " ORDER BY rowid", args)]

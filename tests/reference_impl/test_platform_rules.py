@@ -1,0 +1,48 @@
+"""Platform rules are declared inside the legal ceilings."""
+
+import pytest
+import yaml
+
+from caaad.reference_impl.platform_rules import REQUIRED, load_platform_rules
+
+
+def test_defaults_load_and_cover_the_required_rules():
+    rules = load_platform_rules()
+    assert set(REQUIRED) <= set(rules)
+    assert rules["refund_after_receipt"].duration.days <= 7
+    assert rules["return_address_limit"].duration.days <= 15
+
+
+def _write(tmp_path, change):
+    entries = yaml.safe_load((load_platform_rules.__defaults__[0]).read_text(encoding="utf-8"))
+    change(entries)
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_refund_limit_above_seven_days_is_refused(tmp_path):
+    def eight_days(entries):
+        next(e for e in entries if e["name"] == "refund_after_receipt").update(value=8, unit="day")
+    with pytest.raises(ValueError, match="refund_after_receipt = 8 day exceeds the legal maximum of 7 days"):
+        load_platform_rules(_write(tmp_path, eight_days))
+
+
+def test_return_address_limit_in_hours_is_checked_too(tmp_path):
+    def too_long(entries):
+        next(e for e in entries if e["name"] == "return_address_limit").update(value=361, unit="hour")
+    with pytest.raises(ValueError, match="return_address_limit"):
+        load_platform_rules(_write(tmp_path, too_long))
+
+
+def test_missing_rule_is_refused(tmp_path):
+    path = _write(tmp_path, lambda entries: entries.pop(0))
+    with pytest.raises(ValueError, match="missing platform rules: merchant_response_limit"):
+        load_platform_rules(path)
+
+
+def test_on_expiry_must_match_what_the_service_does(tmp_path):
+    def other(entries):
+        next(e for e in entries if e["name"] == "negotiation_period")["on_expiry"] = "none"
+    with pytest.raises(ValueError, match="negotiation_period: on_expiry must be platform_decides"):
+        load_platform_rules(_write(tmp_path, other))

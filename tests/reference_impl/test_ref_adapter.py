@@ -1,0 +1,91 @@
+"""The reference adapter answers every contract operation within the schemas."""
+
+from datetime import timedelta
+
+import pytest
+
+from caaad.contract import AdapterFailure, AdapterProtocol, load_contract
+from caaad.reference_impl.adapter import ReferenceAdapter, parse_duration
+
+T0 = "2024-03-01T10:00:00+08:00"
+
+
+def test_is_an_adapter_protocol():
+    assert isinstance(ReferenceAdapter(), AdapterProtocol)
+
+
+def test_describe_declares_everything_and_required_rules(shop):
+    description = shop.client.describe()
+    assert description["contract_version"] == load_contract().version
+    assert set(description["capabilities"]) == set(load_contract().defs["capability"]["enum"])
+    names = {r["name"] for r in description["platform_rules"]}
+    assert {"merchant_response_limit", "return_address_limit", "refund_after_receipt", "perishable_report_window",
+            "return_inspection_time_limit", "negotiation_period", "service_refund_after_agreement"} <= names
+
+
+def test_every_operation_answers_within_the_schemas(shop):
+    """One walk through every operation; ContractClient validates each request and response."""
+    shop.call("describe")
+    shop.call("clock_now")
+    shop.at(T0)
+    product = shop.product(gifts=[{"title": "收纳包", "marked_price_fen": 1500, "market_value_fen": 1200}])
+    shop.call("get_product", product_id=product["product_id"])
+    order = shop.order(product)
+    shop.call("get_order", order_id=order["order_id"])
+    shop.call("deliver_order", order_id=order["order_id"], outcome="signed")
+    returned = shop.request(order)
+    shop.call("ship_return", after_sales_id=returned["after_sales_id"], freight_paid_fen=0)
+    shop.call("receive_return", after_sales_id=returned["after_sales_id"], lines=returned["lines"], inspected=False)
+    shop.call("inspect_return", after_sales_id=returned["after_sales_id"], lines=returned["lines"])
+    disputed = shop.request(order, ground="quality_problem")
+    shop.call("merchant_decide", after_sales_id=disputed["after_sales_id"], decision="reject", reason="无质量问题")
+    shop.call("request_intervention", after_sales_id=disputed["after_sales_id"])
+    shop.call("submit_evidence", after_sales_id=disputed["after_sales_id"], party="consumer", kind="video", description="视频")
+    shop.call("record_agreement", order_id=order["order_id"], after_sales_id=disputed["after_sales_id"],
+              remedy="partial_refund", amount_fen=1000)
+    shop.get(disputed)
+    service = shop.product("service", service={"starts_at": None, "cancellation_rules": "随时退",
+                                               "cancellation_fees": [{"min_hours_before_start": 0, "fee_percent": 0}]})
+    shop.call("cancel_service_order", order_id=shop.order(service)["order_id"])
+    shop.advance(3600)
+    assert shop.called == set(load_contract().operations)
+
+
+def test_wrong_state_is_reported_as_an_adapter_failure(shop):
+    after_sales = shop.request(shop.signed(shop.product()))
+    with pytest.raises(AdapterFailure, match="operation merchant_decide: adapter failed: ServiceError: .* not pending the merchant"):
+        shop.call("merchant_decide", after_sales_id=after_sales["after_sales_id"], decision="accept")
+
+
+def test_unknown_ids_are_adapter_failures(shop):
+    with pytest.raises(AdapterFailure, match="NotFound: no order with id 'O404'"):
+        shop.call("get_order", order_id="O404")
+
+
+def test_clock_never_goes_back(shop):
+    shop.at(T0)
+    with pytest.raises(AdapterFailure, match="the clock only moves forward"):
+        shop.at("2024-02-01T10:00:00+08:00")
+
+
+def test_payments_must_add_up(shop):
+    with pytest.raises(AdapterFailure, match="payments add up to 1 fen, the order costs 10000 fen"):
+        shop.order(shop.product(), payments=[{"method": "card", "amount_fen": 1}])
+
+
+@pytest.mark.parametrize("value, expected", [(90, timedelta(seconds=90)), ("P7D", timedelta(days=7)),
+                                             ("PT36H", timedelta(hours=36)), ("P1DT2H30M5S", timedelta(days=1, hours=2, minutes=30, seconds=5))])
+def test_parse_duration(value, expected):
+    assert parse_duration(value) == expected
+
+
+def test_clock_advance_by_and_to_report_the_new_now(shop):
+    shop.at(T0)
+    assert shop.advance("P7DT13H59M") == "2024-03-08T23:59:00+08:00"
+    assert shop.at("2024-03-08T16:00:00Z") == "2024-03-09T00:00:00+08:00"
+
+
+def test_each_adapter_has_its_own_system():
+    first, second = ReferenceAdapter(), ReferenceAdapter()
+    first.clock_advance({"by": "P30D"})
+    assert first.clock_now({})["now"] != second.clock_now({})["now"]

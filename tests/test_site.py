@@ -1,0 +1,199 @@
+"""The website: `mkdocs build --strict` (once per module, with a results.json), generated pages, Chinese search."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from html import escape, unescape
+from pathlib import Path
+
+import pytest
+
+from caaad import outcomes, trace
+from caaad.labels import ACTOR
+from caaad.scenarios import index_features
+from caaad.specload import load_spec
+
+pytest.importorskip("mkdocs")
+pytest.importorskip("material")
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATED = ("index.md", "matrix.md", "standard", "vendors/contract.md")
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    spec = load_spec(ROOT / "spec").spec
+    return spec, index_features(ROOT / "features", spec.obligations)
+
+
+@pytest.fixture(scope="module")
+def run_results(loaded, tmp_path_factory):
+    """A results.json in which one scenario passed and one failed."""
+    spec, index = loaded
+    passed = index.scenarios[0]
+    failed = next(s for s in index.scenarios if not set(s.obligation_ids) & set(passed.obligation_ids))
+    data = {
+        "format": 1, "profile": "all", "started_at": "2024-03-01T09:00:00+08:00",
+        "spec_digest": spec.digest, "features_digest": index.digest,
+        "scenarios": [{"id": "p", "name": passed.name, "location": passed.location,
+                       "obligations": list(passed.obligation_ids), "outcome": "passed", "message": ""},
+                      {"id": "f", "name": failed.name, "location": failed.location,
+                       "obligations": list(failed.obligation_ids), "outcome": "failed", "message": "refund late"}],
+        "obligations": [{"id": passed.obligation_ids[0], "outcome": "passed", "in_scope": True, "reason": ""},
+                        {"id": failed.obligation_ids[0], "outcome": "failed", "in_scope": True, "reason": ""}],
+    }
+    path = tmp_path_factory.mktemp("results") / "results.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path, passed.obligation_ids[0], failed.obligation_ids[0]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, run_results):
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "CAAAD_RESULTS": str(run_results[0]), "NO_MKDOCS_2_WARNING": "1"}
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    print(f"mkdocs build --strict took {time.monotonic() - started:.1f} s")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def card(html: str, oid: str) -> str:
+    """The obligation's card: from its heading to the next card."""
+    start = html.index(f'id="{oid}"')
+    end = html.find('<div class="caaad-card', start)
+    return html[start:end if end != -1 else None]
+
+
+def test_nothing_generated_is_committed():
+    assert not [p for p in GENERATED if (ROOT / "docs" / p).exists()]
+
+
+def test_a_page_for_every_clause_group_with_every_clause_and_obligation(site, loaded):
+    spec, _ = loaded
+    groups = {c.group for c in spec.clauses}
+    assert {"4", "5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "A"} <= groups
+    for clause in spec.clauses:
+        html = page(site, f"standard/{clause.group}")
+        assert f'id="{clause.id}"' in html, clause.id
+        assert escape(clause.statements[0].text.zh.strip()[:20], quote=False) in html, clause.id
+        for statement in clause.statements:
+            for o in statement.obligations:
+                assert f'id="{o.id}"' in html, o.id
+    for name in ("front-matter", "terms", "normative-references", "bibliography"):
+        assert (site / "standard" / name / "index.html").is_file()
+    terms = page(site, "standard/terms")
+    assert all(f'id="{t.id}"' in terms for t in spec.terms) and len(spec.terms) == 10
+
+
+def test_obligation_cards_show_the_model_and_the_scenarios(site, loaded):
+    spec, index = loaded
+    o = next(o for o in spec.obligations.values() if o.executable and o.params and o.legal_refs
+             and index.by_obligation().get(o.id))
+    html = card(page(site, f"standard/{trace.group_of(o.clause_id)}"), o.id)
+    assert ">中文</label>" in html and ">English</label>" in html
+    assert ACTOR[o.actor][0] in html and o.params[0].name in html
+    law = next(law for law in spec.standard["laws"] if law["abbr"] == o.legal_refs[0].law)
+    assert f"第{o.legal_refs[0].article}条" in html and law["title"]["zh"] in html
+    scenario = index.by_obligation()[o.id][0]
+    assert scenario.location in html and 'class="filename">' in html and scenario.name in html
+
+    documentary = next(o for o in spec.obligations.values() if o.mode == "documentary")
+    html = card(page(site, f"standard/{trace.group_of(documentary.clause_id)}"), documentary.id)
+    assert escape(documentary.evidence[0].criterion.zh[:15], quote=False) in html
+
+
+def test_matrix_and_cards_show_outcomes_from_results(site, loaded, run_results):
+    spec, _ = loaded
+    _, passed, failed = run_results
+    matrix = page(site, "matrix")
+    row = next(line for line in matrix.split("<tr>") if f'#{passed}"' in line)
+    assert "通过 / passed" in row
+    row = next(line for line in matrix.split("<tr>") if f'#{failed}"' in line)
+    assert "未通过 / failed" in row
+    other = next(o for o in spec.obligations if o not in (passed, failed))
+    assert "未运行 / not run" in next(line for line in matrix.split("<tr>") if f'#{other}"' in line)
+    html = card(page(site, f"standard/{trace.group_of(spec.obligations[passed].clause_id)}"), passed)
+    assert "caaad-passed" in html and "通过 / passed" in html
+
+
+def test_search_finds_chinese_words_on_their_clauses(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    assert "zh" in index["config"]["lang"]
+    for word, clause in (("赠品", "5.4.2"), ("退货运费", "5.4.1")):
+        hits = [d["location"] for d in index["docs"] if word in separator.split(d["text"])]
+        assert hits, f"{word} is not indexed as a word"
+        assert any(re.fullmatch(rf"standard/5\.4/#{re.escape(clause)}(\.[a-z])?(-\d+)?", h) for h in hits), hits
+
+
+def test_home_page_takes_the_quick_start_from_readme(site):
+    text = unescape(re.sub(r"<[^>]+>", "", page(site, "")))  # code is highlighted token by token
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if "caaad run" in line and line.startswith("python3"))
+    assert command in text
+
+
+def test_guides_and_contract_page_are_built(site):
+    for path in ("vendors", "vendors/report", "vendors/contract", "auditors", "auditors/outcomes", "changelog"):
+        assert (site / path / "index.html").is_file(), path
+    assert "--adapter" in page(site, "vendors") and "--profile" in page(site, "vendors")
+
+
+def test_auditors_guide_names_every_profile_and_outcome():
+    text = (ROOT / "docs" / "auditors" / "outcomes.md").read_text(encoding="utf-8")
+    for profile, actors in outcomes.PROFILES.items():
+        assert f"`{profile}`" in text
+        for actor in actors or ():
+            assert f"`{actor}`" in text, actor
+    for outcome in outcomes.SCENARIO_OUTCOMES:
+        assert f"`{outcome}`" in text
+
+
+# The hook's functions without a build: no results, unreadable results, README variants.
+
+@pytest.fixture
+def hook(tmp_path, monkeypatch):
+    """caaad/site.py on a copy of spec/ and features/ with no results anywhere."""
+    import caaad.site as site_hook
+    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    shutil.copytree(ROOT / "features", tmp_path / "features")
+    monkeypatch.delenv("CAAAD_RESULTS", raising=False)
+    monkeypatch.setattr(site_hook.STATE, "root", tmp_path)
+    return site_hook, tmp_path
+
+
+def test_without_results_everything_reads_not_run(hook):
+    site_hook, root = hook
+    site_hook._load(root)
+    pages = site_hook._pages()
+    assert "未运行 / not run" in pages["matrix.md"] and "通过 / passed" not in pages["matrix.md"]
+    assert "caaad-not-run" in pages["standard/5.4.md"] and "caaad-passed" not in pages["standard/5.4.md"]
+
+
+def test_unreadable_results_do_not_fail_the_build(hook, monkeypatch):
+    site_hook, root = hook
+    (root / "broken.json").write_text("{", encoding="utf-8")
+    monkeypatch.setenv("CAAAD_RESULTS", str(root / "broken.json"))
+    site_hook._load(root)
+    assert site_hook.STATE.matrix.results is None
+    assert "results not shown" in site_hook._pages()["matrix.md"]
+
+
+def test_quick_start_ignores_comments_inside_the_code_block(hook):
+    site_hook, root = hook
+    (root / "README.md").write_text("# kit\n\n## Quick start\n\n```sh\n# set up\npip install .\n```\n\n## Next\n\n"
+                                    "```sh\nnot this\n```\n", encoding="utf-8")
+    assert site_hook._quick_start() == (["# set up\npip install ."], "README.md")
+    (root / "README.md").unlink()
+    blocks, source = site_hook._quick_start()
+    assert source == "" and "caaad run" in blocks[0]
