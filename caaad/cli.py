@@ -35,14 +35,16 @@ def _load(args):
 
 
 def cmd_lint(args) -> int:
-    from .lint import lint
-    findings = lint(_spec_path(args.spec))
+    from .lint import lint_loaded
+    from .specload import load_spec
+    result = load_spec(_spec_path(args.spec))
+    findings = lint_loaded(result)
     for finding in findings:
         print(finding)
     if findings:
         print(f"{len(findings)} finding(s)", file=sys.stderr)
         return 1
-    spec = _load(args)
+    spec = result.spec
     obligations = list(spec.obligations.values())
     by_mode = {m: sum(o.mode == m for o in obligations) for m in ("automated", "hybrid", "documentary")}
     print(f"spec OK: {spec.standard['code']} — {len(spec.clauses)} clauses, {len(spec.statements)} statements, "

@@ -1,6 +1,9 @@
 """A finding is one problem in user input, printed as one line: where, then what."""
 
+import re
 from dataclasses import dataclass
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True, order=True)
@@ -16,7 +19,8 @@ class Finding:
 
 
 def json_path(parts) -> str:
+    """$.a[0].b for a path of keys and indexes; keys that are not identifiers are quoted: $['5.4']."""
     out = "$"
     for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if _IDENTIFIER.fullmatch(str(p)) else f"[{str(p)!r}]")
     return out

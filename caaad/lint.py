@@ -12,7 +12,10 @@ EXECUTABLE_KINDS = ("principle", "requirement", "annex")
 
 
 def lint(spec_dir: Path) -> list[Finding]:
-    result = load_spec(spec_dir)
+    return lint_loaded(load_spec(spec_dir))
+
+
+def lint_loaded(result: LoadResult) -> list[Finding]:
     findings = list(result.findings)
     checks = [_check_ids, _check_obligation_text, _check_fingerprints]
     if result.spec.standard:  # standard.yaml failed to load: its finding says why; toc/terms/laws checks would only add noise

@@ -75,6 +75,7 @@ def pytest_sessionstart(session):
         raise pytest.UsageError("\n".join(str(f) for f in index.findings))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-bdd's own, which would make "req:…" an unregistered marker
 def pytest_bdd_apply_tag(tag, function):
     if not tag.startswith("req:"):
         return None
@@ -92,9 +93,11 @@ def pytest_collection_modifyitems(config, items):
     profile = config.getoption("profile")
     for item in items:
         ids = [m.args[0] for m in item.iter_markers("req")]
-        if not ids:
-            continue
         scenario = _scenario_of(item)
+        if not ids:
+            if scenario is not None and _runs_suite(config):  # the index guarantees tags: never count silently
+                raise pytest.UsageError(f"{item.nodeid}: @req tags were not applied; is another plugin handling pytest_bdd_apply_tag?")
+            continue
         item.user_properties.append((_PROPERTY, json.dumps({
             "obligations": ids,
             "feature": scenario.feature.name if scenario else "",

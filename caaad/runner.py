@@ -53,6 +53,9 @@ def cmd_run(args) -> int:
         print(f"caaad: the suite did not run (pytest exit {int(code)}); see the lines above", file=sys.stderr)
         return 2
     results = json.loads(results_path.read_text(encoding="utf-8"))
+    if not results["scenarios"]:
+        print("caaad: no scenario ran (check -k/-m)", file=sys.stderr)
+        return 1
     print(summary(results))
     print(f"wrote {results_path} and {junit_path}")
     bad = [r for r in results["obligations"] if r["in_scope"] and r["outcome"] in FAILING]

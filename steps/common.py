@@ -150,10 +150,6 @@ def advance_to(sut, moment: datetime) -> datetime:
     return current
 
 
-def advance_by(sut, span: timedelta) -> datetime:
-    return advance_to(sut, now(sut) + span)
-
-
 def scenario_time(ctx: Scenario, text: str) -> datetime:
     """A time written in the scenario, moved onto the system's clock (see module docstring)."""
     if ctx.shift is None:

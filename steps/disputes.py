@@ -97,7 +97,8 @@ def negotiation_period_granted(sut, ctx: Scenario, sut_description):
     granted = parse_timestamp(case["negotiation_ends_at"]) - parse_timestamp(case["requested_at"])
     assert timedelta(0) < granted <= period, (
         f"5.4.4.b-2: the negotiation period runs from the intervention ({china(case['requested_at'])}) and is no "
-        f"longer than the declared negotiation_period ({describe_span(period)}); it ends {china(case['negotiation_ends_at'])}")
+        f"longer than the declared negotiation_period ({describe_span(period)}); "
+        f"it ends {china(case['negotiation_ends_at'])}")
 
 
 @then('平台要求取证时，取证要求发给商家和消费者双方并写明提交期限')

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pytest_bdd import given, then, when
 
-from .common import (CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Scenario, advance_to, china,
+from .common import (CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Scenario, advance_to,
                      p, parse_payments, rfc3339, scenario_time)
 
 # --- products -----------------------------------------------------------------------------------------------
@@ -244,7 +244,3 @@ def signed_missing_item(sut, ctx: Scenario, moment: str):
     sign_for(sut, ctx, scenario_time(ctx, moment),
              [{"line_id": line["line_id"], "kind": "missing_item", "quantity": 1}])
     ctx.notes["delivery_problem"] = "missing_item"
-
-
-def signed_at_text(ctx: Scenario) -> str:
-    return china(ctx.notes.get("signed_at"))

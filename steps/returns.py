@@ -300,7 +300,8 @@ def carry_out(sut, ctx: Scenario, sut_description):
 def inspection_verdict(sut, ctx: Scenario, sut_description, verdict: str):
     state = refresh(sut, ctx)
     inspection = state["inspection"]
-    assert inspection is not None, f"5.4.1.b-1: the merchant's inspection of the returned goods must be recorded; {summary(state)}"
+    assert inspection is not None, (
+        f"5.4.1.b-1: the merchant's inspection of the returned goods must be recorded; {summary(state)}")
     intact = {"完好": True, "不完好": False}[verdict]
     for line in inspection["lines"]:
         assert line["intact"] is intact, (
@@ -333,7 +334,8 @@ def refunds_text(state: dict) -> str:
 def refund_is(sut, ctx: Scenario, amount: int):
     state = refresh(sut, ctx)
     assert refunded_total(state) == amount, (
-        f"{REFUND_CLAUSE.get(state['ground'], CLAUSE.get(state['ground'], state['ground']))}: the consumer is owed {amount} fen by now "
+        f"{REFUND_CLAUSE.get(state['ground'], CLAUSE.get(state['ground'], state['ground']))}: "
+        f"the consumer is owed {amount} fen by now "
         f"({situation(ctx)}); the system paid {refunded_total(state)} fen: {refunds_text(state)}; "
         f"settlement {state['settlement']}")
 
@@ -356,7 +358,8 @@ def refund_with_optional_freight_deduction(sut, ctx: Scenario, full: int, freigh
         f"the system paid {total} fen: {refunds_text(state)}")
     deducted = state["settlement"]["outbound_freight_deducted_fen"]
     assert deducted <= freight, (
-        f"5.4.1.a-4: at most the waived outbound freight ({freight} fen) may be deducted; the settlement deducts {deducted} fen")
+        f"5.4.1.a-4: at most the waived outbound freight ({freight} fen) may be deducted; "
+        f"the settlement deducts {deducted} fen")
 
 
 @then(p('退款在收到退货后的平台规定时限内完成，且不晚于收到退货后 "{days:d}" 天'))
@@ -462,7 +465,8 @@ def remedy_carried_out(sut, ctx: Scenario, service: str):
         assert state["freight"]["reshipment_leg"] == "merchant", (
             f"{why}: the merchant bears the freight of the replacement; got {state['freight']}")
     else:
-        owed = ctx.notes["partial_refund_fen"] if remedy == "partial_refund" else ctx.order["lines"][0]["paid_fen"] // ctx.order["lines"][0]["quantity"]
+        line = ctx.order["lines"][0]
+        owed = ctx.notes["partial_refund_fen"] if remedy == "partial_refund" else line["paid_fen"] // line["quantity"]
         assert refunded_total(state) >= owed, (
             f"{why}: at least {owed} fen refunded; the system paid {refunded_total(state)} fen: {refunds_text(state)}")
     if state["return_shipment"] is not None:

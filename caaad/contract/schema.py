@@ -1,7 +1,6 @@
 """Loading the contract (contract.json + operations/*.json) and validating instances against it."""
 
 import json
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +11,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+
+from ..findings import json_path
 
 CONTRACT_DIR = Path(__file__).resolve().parent
 # Operation schemas refer to shared definitions as ../contract.json#/$defs/…, which resolves both on
@@ -53,13 +54,6 @@ class Contract:
         if error is None:
             return None
         return json_path(error.absolute_path), one_line(error.message)
-
-
-def json_path(parts) -> str:
-    path = "$"
-    for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part) else f"[{part!r}]")
-    return path
 
 
 def one_line(message: str) -> str:

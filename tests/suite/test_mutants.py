@@ -1,0 +1,74 @@
+"""The suite has teeth: each broken variant of the reference system (mutants.py) fails exactly the
+obligations its bug breaks, and no others. Runs `caaad run` as a vendor would, once per variant."""
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import mutants
+
+EXPECTED = {
+    "WindowFromSigningDay": {"5.4.1.a-3", "5.4.2.b-1", "5.4.2.b-2"},  # one window rule serves all three
+    "RefundToBalance": {"5.4.1.b-3"},
+    "ConsumerPaysTransitDamageFreight": {"5.4.2.b-3"},
+    "ConsumerPaysProhibitedReturnFreight": {"5.4.4.d-3"},
+    "SealConfusedWithPackaging": {"5.4.1.b-1"},
+    "ConfirmationIgnored": {"5.4.1.a-2"},
+    "GiftsAtMarketValue": {"5.4.2.d-2"},
+    "GiftMissingRefused": {"5.4.2.d-2"},
+    "WrongItemOnlyReturn": {"5.4.2.c-1"},
+    "PlatformSidesWithMerchant": {"5.4.4.c-1"},
+    "RefundLimitBeyondLaw": {"5.4.1.b-2"},
+}
+HERE = Path(__file__).resolve().parent
+
+
+def run_suite(adapter: str, out: Path) -> tuple[int, dict]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "caaad.cli", "run", "--adapter", adapter, "--out", str(out)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    results = out / "results.json"
+    assert results.is_file(), f"{adapter}: no results.json; stderr: {done.stderr[-500:]}"
+    return done.returncode, json.loads(results.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    names = ["ReferenceAdapter", *EXPECTED]
+    base = tmp_path_factory.mktemp("mutants")
+
+    def one(name):
+        adapter = "caaad.reference_impl.adapter:ReferenceAdapter" if name == "ReferenceAdapter" else f"mutants:{name}"
+        return name, run_suite(adapter, base / name)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(one, names))
+
+
+def broken(results: dict) -> set[str]:
+    return {o["id"] for o in results["obligations"] if o["outcome"] in ("failed", "error")}
+
+
+def test_every_mutant_is_a_real_class():
+    assert set(EXPECTED) <= set(vars(mutants))
+
+
+def test_reference_system_passes_everything(runs):
+    code, results = runs["ReferenceAdapter"]
+    assert code == 0 and broken(results) == set()
+    assert results["summary"]["scenarios"] == {"passed": len(results["scenarios"])}
+
+
+@pytest.mark.parametrize("mutant", sorted(EXPECTED))
+def test_mutant_fails_exactly_what_it_breaks(runs, mutant):
+    code, results = runs[mutant]
+    assert code == 1, f"{mutant}: caaad run must exit 1 when obligations fail"
+    assert broken(results) == EXPECTED[mutant]
+    failing = [s for s in results["scenarios"] if s["outcome"] == "failed"]
+    assert failing and all(s["message"] for s in failing), "each failure says what the standard requires"
+    assert not [s for s in results["scenarios"] if s["outcome"] == "error"], "a wrong rule is a failure, not an error"
