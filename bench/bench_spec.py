@@ -10,7 +10,7 @@ Run by hand (not a test):
 2. Builds a spec ten times larger: the accepted copy plus nine renamed copies of every clause file
    (clause 5.1.1 -> 91.5.1.1 … 99.5.1.1, annex A.1 -> A.11 … A.91, statement and obligation ids
    renamed along), each added to the table of contents, so the large spec lints clean too.
-3. Times whole processes (`python -m caaad.cli lint --spec DIR`) and an import-only process, and
+3. Times whole processes (`python -m caaad lint --spec DIR`) and an import-only process, and
    prints medians and the ratio large/real, with and without the fixed start-up cost.
 4. In-process breakdown: load_spec (YAML + schema + model) and each lint check, real vs large.
 
@@ -81,7 +81,7 @@ def run(argv) -> float:
 
 
 def lint_exit(spec: Path) -> tuple[int, str]:
-    p = subprocess.run([sys.executable, "-m", "caaad.cli", "lint", "--spec", str(spec)], cwd=ROOT,
+    p = subprocess.run([sys.executable, "-m", "caaad", "lint", "--spec", str(spec)], cwd=ROOT,
                        capture_output=True, text=True)
     last = (p.stdout.strip().splitlines() or [""])[-1] if p.returncode == 0 else p.stderr.strip().splitlines()[-1]
     return p.returncode, last
@@ -146,8 +146,8 @@ def main() -> int:
             code, last = lint_exit(spec)
             print(f"  caaad lint --spec <{name}>: exit {code}: {last[:110]}")
 
-        print(f"\nwhole process, median of {args.reps} (python -m caaad.cli lint --spec DIR):")
-        lint_cmd = [sys.executable, "-m", "caaad.cli", "lint", "--spec"]
+        print(f"\nwhole process, median of {args.reps} (python -m caaad lint --spec DIR):")
+        lint_cmd = [sys.executable, "-m", "caaad", "lint", "--spec"]
         m = median_times({"base": [sys.executable, "-c", "import caaad.cli, caaad.lint, caaad.specload"],
                           "real": lint_cmd + [str(real)], "large": lint_cmd + [str(large)]}, args.reps)
         base, t_real, t_large = m["base"], m["real"], m["large"]

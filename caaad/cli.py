@@ -7,37 +7,13 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .paths import spec_dir
-
-
-class UsageError(Exception):
-    """Arguments or input the command cannot use; printed as one line, exit 2."""
-
-
-def _spec_path(value: str | None) -> Path:
-    path = Path(value) if value else spec_dir()
-    if not path.is_dir():
-        raise UsageError(f"--spec {path}: no such directory")
-    if not (path / "standard.yaml").is_file():
-        raise UsageError(f"--spec {path}: not a spec directory (no standard.yaml)")
-    missing = [n for n in ("clause.schema.json", "common.schema.json", "standard.schema.json") if not (path / "schema" / n).is_file()]
-    if missing:
-        raise UsageError(f"--spec {path}: no schema/{missing[0]}; a spec directory carries its JSON Schema files")
-    return path
-
-
-def _load(args):
-    from .specload import load_spec
-    result = load_spec(_spec_path(args.spec))
-    if result.findings:
-        raise UsageError(f"the spec has problems, run `caaad lint`: {result.findings[0]}")
-    return result.spec
+from .usage import UsageError, load_clean_spec, spec_path
 
 
 def cmd_lint(args) -> int:
     from .lint import lint_loaded
     from .specload import load_spec
-    result = load_spec(_spec_path(args.spec))
+    result = load_spec(spec_path(args.spec))
     findings = lint_loaded(result)
     for finding in findings:
         print(finding)
@@ -55,7 +31,7 @@ def cmd_lint(args) -> int:
 
 def cmd_export(args) -> int:
     from .export import export_csv, export_json
-    text = (export_json if args.format == "json" else export_csv)(_load(args))
+    text = (export_json if args.format == "json" else export_csv)(load_clean_spec(args.spec))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
@@ -65,7 +41,7 @@ def cmd_export(args) -> int:
 
 def cmd_show(args) -> int:
     from .export import show
-    text = show(_load(args), args.id)
+    text = show(load_clean_spec(args.spec), args.id)
     if text is None:
         raise UsageError(f"unknown clause, statement or obligation id: {args.id}")
     print(text.rstrip())
@@ -75,7 +51,7 @@ def cmd_show(args) -> int:
 def cmd_accept(args) -> int:
     from .accept import AcceptError, accept
     try:
-        accepted = accept(_spec_path(args.spec), args.ids)
+        accepted = accept(spec_path(args.spec), args.ids)
     except AcceptError as e:
         raise UsageError(str(e)) from None
     print(f"accepted {len(accepted)} fingerprint(s)" + (f": {', '.join(accepted)}" if 0 < len(accepted) <= 12 else ""))
@@ -131,7 +107,3 @@ def main(argv=None) -> int:
             raise
         print(f"caaad: internal error: {type(e).__name__}: {e} (set CAAAD_DEBUG=1 for the traceback)", file=sys.stderr)
         return 3
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -60,6 +60,8 @@ def pytest_configure(config):
 def _runs_suite(config) -> bool:
     roots = (steps_dir().resolve(), features_dir().resolve())
     for arg in config.args:
+        if arg.startswith("caaad.steps"):  # --pyargs caaad.steps.suite
+            return True
         path = Path(arg.split("::")[0]).resolve()
         if any(path == root or root in path.parents or path in root.parents for root in roots):
             return True

@@ -27,7 +27,7 @@ def register(sub) -> None:
 def cmd_run(args) -> int:
     import pytest
 
-    from .cli import UsageError
+    from .usage import UsageError
     from .contract import AdapterLoadError, load_adapter
     try:
         load_adapter(args.adapter)

@@ -541,11 +541,11 @@ def _display(path: Path) -> str:
 
 
 def matrix_from_args(args) -> Matrix:
-    from .cli import UsageError, _load, _spec_path
     from .paths import features_dir
+    from .usage import UsageError, load_clean_spec, spec_path
     from .scenarios import index_features
 
-    spec_path = _spec_path(args.spec)
+    spec_root = spec_path(args.spec)
     features = Path(args.features) if args.features else features_dir()
     if not features.is_dir():
         raise UsageError(f"--features {features}: no such directory")
@@ -556,20 +556,20 @@ def matrix_from_args(args) -> Matrix:
         elif args.known_gaps:
             known = None  # --write-known-gaps creates it
         else:
-            default = spec_path / KNOWN_GAPS_FILE
+            default = spec_root / KNOWN_GAPS_FILE
             known = load_known_gaps(default, _display(default)) if default.is_file() else None
     except TraceInputError as e:
         raise UsageError(str(e)) from None
-    spec = _load(args)
+    spec = load_clean_spec(args.spec)
     index = index_features(features, spec.obligations)
     return build(spec, index, results, known)
 
 
 def cmd_trace(args) -> int:
-    from .cli import _spec_path
+    from .usage import spec_path
     matrix = matrix_from_args(args)
     if args.write_known_gaps:
-        target = Path(args.known_gaps) if args.known_gaps else _spec_path(args.spec) / KNOWN_GAPS_FILE
+        target = Path(args.known_gaps) if args.known_gaps else spec_path(args.spec) / KNOWN_GAPS_FILE
         text, added, removed = known_gaps_text(matrix)
         target.write_text(text, encoding="utf-8")
         count = sum(bool(r.gaps) and r.obligation.mandatory for r in matrix.rows.values())

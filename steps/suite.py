@@ -6,9 +6,9 @@ The fixtures `sut` (a caaad.contract.ContractClient over the adapter chosen with
 Run: python -m pytest steps/suite.py   (installed: python -m pytest --pyargs caaad.steps.suite)
 """
 
-from pathlib import Path
-
 from pytest_bdd import scenarios
+
+from caaad.paths import features_dir
 
 pytest_plugins = [
     "caaad.steps.common",
@@ -18,6 +18,6 @@ pytest_plugins = [
     "caaad.steps.services",
 ]
 
-# Installed, features live at caaad/features next to caaad/steps; in the repository features/ is next to
-# steps/. Both are "<parent of the steps directory>/features".
-scenarios(str(Path(__file__).resolve().parent.parent / "features"))
+# The same folder the kit indexes and checks (caaad.paths: the repository's features/ or the installed
+# caaad/features; CAAAD_FEATURES_DIR for another set).
+scenarios(str(features_dir()))

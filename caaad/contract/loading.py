@@ -1,4 +1,5 @@
-"""Finding an adapter from "package.module:ClassName" and checking it offers the core operations."""
+"""Finding an adapter from "package.module:ClassName" (checking it offers the core operations) or from
+the URL of a system served over the HTTP binding ("http://host:port/base": a new session each time)."""
 
 import importlib
 from typing import Any
@@ -16,9 +17,13 @@ def check_adapter(adapter_or_class: Any, contract: Contract | None = None) -> li
 
 
 def load_adapter(spec: str, contract: Contract | None = None) -> Any:
+    """A new adapter instance: a fresh, isolated system under test."""
+    from .http import HttpAdapter, is_url
+    if is_url(spec):
+        return HttpAdapter(spec)
     module_name, sep, class_name = spec.partition(":")
     if not sep or not module_name or not class_name:
-        raise AdapterLoadError(f"adapter '{spec}' is not of the form package.module:ClassName")
+        raise AdapterLoadError(f"adapter '{spec}' is not of the form package.module:ClassName or an http(s):// URL")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:

@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 
 def run_suite(adapter: str, out: Path) -> tuple[int, dict]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-m", "caaad.cli", "run", "--adapter", adapter, "--out", str(out)],
+    done = subprocess.run([sys.executable, "-m", "caaad", "run", "--adapter", adapter, "--out", str(out)],
                           capture_output=True, text=True, env=env, timeout=300)
     results = out / "results.json"
     assert results.is_file(), f"{adapter}: no results.json; stderr: {done.stderr[-500:]}"

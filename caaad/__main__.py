@@ -1,0 +1,7 @@
+"""`python -m caaad` is the `caaad` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,29 @@
+"""Errors a user causes on the command line, and the spec as the commands load it."""
+
+from pathlib import Path
+
+from .paths import spec_dir
+
+
+class UsageError(Exception):
+    """Arguments or input the command cannot use; printed as one line, exit 2."""
+
+
+def spec_path(value: str | None) -> Path:
+    path = Path(value) if value else spec_dir()
+    if not path.is_dir():
+        raise UsageError(f"--spec {path}: no such directory")
+    if not (path / "standard.yaml").is_file():
+        raise UsageError(f"--spec {path}: not a spec directory (no standard.yaml)")
+    missing = [n for n in ("clause.schema.json", "common.schema.json", "standard.schema.json") if not (path / "schema" / n).is_file()]
+    if missing:
+        raise UsageError(f"--spec {path}: no schema/{missing[0]}; a spec directory carries its JSON Schema files")
+    return path
+
+
+def load_clean_spec(value: str | None):
+    from .specload import load_spec
+    result = load_spec(spec_path(value))
+    if result.findings:
+        raise UsageError(f"the spec has problems, run `caaad lint`: {result.findings[0]}")
+    return result.spec

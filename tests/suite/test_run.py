@@ -1,0 +1,156 @@
+"""`caaad run` as a vendor meets it: results, parallel runs, profiles, and every way input goes wrong."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from caaad.paths import features_dir, spec_dir
+from caaad.specload import load_spec
+
+HERE = Path(__file__).resolve().parent
+
+
+def caaad_run(*args, features: Path | None = None, out: Path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
+    if features:
+        env["CAAAD_FEATURES_DIR"] = str(features)
+    done = subprocess.run([sys.executable, "-m", "caaad", "run", "--out", str(out), *args],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert "Traceback" not in done.stdout + done.stderr
+    results = out / "results.json"
+    return done, (json.loads(results.read_text(encoding="utf-8")) if results.is_file() else None)
+
+
+def outcomes(results: dict) -> dict[str, str]:
+    return {o["id"]: o["outcome"] for o in results["obligations"]}
+
+
+@pytest.fixture(scope="module")
+def full_runs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("runs")
+    return {"serial": caaad_run(out=base / "serial"), "xdist": caaad_run("-n", "2", out=base / "xdist"),
+            "out": base}
+
+
+def test_results_document_the_run(full_runs):
+    done, results = full_runs["serial"]
+    assert done.returncode == 0
+    spec = load_spec(spec_dir()).spec
+    assert results["spec_digest"] == spec.digest and results["standard"] == "T/CAAAD 001—2023"
+    assert results["adapter"]["describe"]["contract_version"] == results["contract_version"]
+    assert results["kit"]["name"] == "caaad-conformance" and results["features_digest"].startswith("sha256:")
+    assert {o["id"] for o in results["obligations"]} == set(spec.obligations)
+    for scenario in results["scenarios"]:
+        assert re.fullmatch(r"features/5\.4/5\.4\.\d\.feature:\d+", scenario["location"]), scenario["location"]
+        assert scenario["obligations"] and scenario["duration_s"] >= 0 and scenario["outcome"] == "passed"
+    executable_54 = {o.id for o in spec.obligations.values() if o.clause_id.startswith("5.4") and o.executable}
+    assert {oid for oid, outcome in outcomes(results).items() if outcome == "passed"} == executable_54
+    assert "5.4.1" in done.stdout and "wrote" in done.stdout
+
+
+def test_junit_has_one_testcase_per_scenario(full_runs):
+    _, results = full_runs["serial"]
+    cases = ET.parse(full_runs["out"] / "serial" / "junit.xml").getroot().iter("testcase")
+    assert len(list(cases)) == len(results["scenarios"])
+
+
+def test_parallel_run_gives_the_same_results(full_runs):
+    (serial_done, serial), (xdist_done, xdist) = full_runs["serial"], full_runs["xdist"]
+    assert xdist_done.returncode == 0
+    assert outcomes(xdist) == outcomes(serial)
+    assert sorted(s["id"] for s in xdist["scenarios"]) == sorted(s["id"] for s in serial["scenarios"])
+
+
+def copy_features(tmp_path: Path, edit) -> Path:
+    target = tmp_path / "features"
+    shutil.copytree(features_dir(), target)
+    path = target / "5.4" / "5.4.1.feature"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return target
+
+
+def test_unknown_obligation_id_stops_the_run(tmp_path):
+    features = copy_features(tmp_path, lambda t: t.replace("@req:5.4.1.a-1\n", "@req:5.4.9.z-1\n", 1))
+    done, results = caaad_run(features=features, out=tmp_path / "out")
+    assert done.returncode == 2 and results is None
+    assert re.search(r"features/5\.4/5\.4\.1\.feature:\d+: scenario '.+' is tagged @req:5\.4\.9\.z-1, "
+                     r"which is not an obligation id in the spec", done.stdout + done.stderr)
+
+
+def test_duplicate_scenario_name_stops_the_run(tmp_path):
+    def duplicate(text):
+        names = re.findall(r"^  场景: (.+)$", text, flags=re.M)
+        return text.replace(f"场景: {names[1]}", f"场景: {names[0]}", 1)
+    done, _ = caaad_run(features=copy_features(tmp_path, duplicate), out=tmp_path / "out")
+    assert done.returncode == 2
+    assert "pytest-bdd would silently run only one" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("adapter", "message"), [
+    ("nosuch.module:Adapter", "caaad: --adapter nosuch.module:Adapter: cannot import module 'nosuch.module'"),
+    ("bad_adapters:Missing", "caaad: --adapter bad_adapters:Missing: module 'bad_adapters' has no attribute 'Missing'"),
+    ("bad_adapters:Incomplete", "caaad: --adapter bad_adapters:Incomplete: bad_adapters:Incomplete is missing operations: clock_now"),
+    ("no-colon", "caaad: --adapter no-colon:"),
+])
+def test_unusable_adapter_is_one_line_and_exit_2(tmp_path, adapter, message):
+    done, results = caaad_run("--adapter", adapter, out=tmp_path / "out")
+    assert done.returncode == 2 and results is None
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), done.stderr
+
+
+def test_system_that_raises_makes_scenarios_error_never_passed(tmp_path):
+    done, results = caaad_run("--adapter", "bad_adapters:RaisesOnOrder", "-k", "混合支付", out=tmp_path / "out")
+    assert done.returncode == 1
+    assert results["scenarios"] and {s["outcome"] for s in results["scenarios"]} == {"error"}
+    assert all("AdapterFailure: operation place_order: adapter failed: RuntimeError: database is locked" in s["message"]
+               for s in results["scenarios"])
+    assert outcomes(results)["5.4.1.b-3"] == "error"
+
+
+def test_answer_outside_the_contract_is_an_error_naming_operation_and_path(tmp_path):
+    done, results = caaad_run("--adapter", "bad_adapters:NegativeTotal", "-k", "混合支付", out=tmp_path / "out")
+    assert done.returncode == 1 and {s["outcome"] for s in results["scenarios"]} == {"error"}
+    assert all("operation place_order: response $.order.total_paid_fen: -1 is less than the minimum of 0"
+               in s["message"] for s in results["scenarios"]), results["scenarios"][0]["message"]
+
+
+def test_missing_capability_is_not_tested(tmp_path):
+    done, results = caaad_run("--adapter", "bad_adapters:NoDisputes", "-m", "phase_returns and actor_platform",
+                              "-k", "平台", out=tmp_path / "out")
+    disputes = [s for s in results["scenarios"] if "capability" in s["message"]]
+    assert disputes and all(s["outcome"] == "not_tested" and "disputes" in s["message"] for s in disputes)
+    assert "passed" not in {outcomes(results)[oid] for s in disputes for oid in s["obligations"]}
+    assert done.returncode == 0  # nothing failed or errored; the summary shows what was not tested
+    assert "not_tested" in done.stdout
+
+
+def test_profile_makes_other_actors_not_applicable(tmp_path):
+    done, results = caaad_run("--profile", "merchant", "-k", "商品页明示", out=tmp_path / "out")
+    assert done.returncode == 0
+    assert {s["outcome"] for s in results["scenarios"]} == {"not_applicable"}
+    row = next(o for o in results["obligations"] if o["id"] == "5.4.1.a-1")
+    assert (row["actor"], row["in_scope"], row["outcome"]) == ("platform", False, "not_applicable")
+
+
+def test_markers_derived_from_the_spec_select_scenarios(tmp_path):
+    done, results = caaad_run("-m", "actor_platform and strength_shall", out=tmp_path / "out")
+    spec = load_spec(spec_dir()).spec
+    assert done.returncode == 0 and results["scenarios"]
+    for scenario in results["scenarios"]:
+        actors = {(spec.obligations[i].actor, spec.obligations[i].strength) for i in scenario["obligations"]}
+        assert ("platform", "shall") in actors, scenario["name"]
+
+
+def test_bad_out_directory_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    done, _ = caaad_run(out=blocker / "sub")
+    assert done.returncode == 2 and done.stderr.startswith(f"caaad: --out {blocker / 'sub'}:")
