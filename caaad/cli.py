@@ -87,9 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands():
-    """Subcommands that live in their own modules (run, trace)."""
-    from . import runner, trace
-    return (runner.register, trace.register)
+    """Subcommands that live in their own modules (run, trace, serve, contract)."""
+    from . import runner, serve, trace
+    from .contract import openapi
+    return (runner.register, trace.register, serve.register, openapi.register)
 
 
 def main(argv=None) -> int:

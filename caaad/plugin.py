@@ -125,7 +125,10 @@ def _location(scenario) -> str:
 def sut(request):
     """The system under test, new for each scenario, behind the contract's validating client."""
     from .contract import ContractClient, load_adapter
-    return ContractClient(load_adapter(request.config.getoption("adapter")))
+    adapter = load_adapter(request.config.getoption("adapter"))
+    yield ContractClient(adapter)
+    if callable(getattr(adapter, "close", None)):  # e.g. HttpAdapter ends its session
+        adapter.close()
 
 
 @pytest.fixture

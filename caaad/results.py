@@ -16,14 +16,20 @@ RESULTS_FORMAT = 1
 
 def describe_adapter(adapter_spec: str) -> tuple[dict | None, str | None]:
     from .contract import ContractClient, load_adapter
+    adapter = None
     try:
-        return ContractClient(load_adapter(adapter_spec)).describe(), None
+        adapter = load_adapter(adapter_spec)
+        return ContractClient(adapter).describe(), None
     except Exception as e:  # reported in results.json and by `caaad run`; scenarios show it as error
         return None, f"{type(e).__name__}: {e}"
+    finally:
+        if callable(getattr(adapter, "close", None)):
+            adapter.close()
 
 
 def build_results(*, scenarios, spec, adapter, profile, started, finished) -> dict:
     from .contract import load_contract
+    from .contract.http import redact
     description, describe_error = describe_adapter(adapter)
     scenarios = sorted(scenarios, key=lambda s: (s["location"], s["id"]))
     per_obligation: dict[str, list[dict]] = {}
@@ -52,7 +58,7 @@ def build_results(*, scenarios, spec, adapter, profile, started, finished) -> di
         "spec_digest": spec.digest,
         "features_digest": index_features(features_dir()).digest,
         "contract_version": load_contract().version,
-        "adapter": {"spec": adapter, "describe": description, "describe_error": describe_error},
+        "adapter": {"spec": redact(adapter), "describe": description, "describe_error": describe_error},
         "profile": profile,
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": finished.isoformat(timespec="seconds"),

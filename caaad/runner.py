@@ -14,8 +14,9 @@ FAILING = (outcomes.FAILED, outcomes.ERROR)
 
 def register(sub) -> None:
     run = sub.add_parser("run", help="run the conformance suite and write a report")
-    run.add_argument("--adapter", default=DEFAULT_ADAPTER, metavar="MODULE:CLASS",
-                     help="the system under test (default: the embedded reference system)")
+    run.add_argument("--adapter", default=DEFAULT_ADAPTER, metavar="MODULE:CLASS|URL",
+                     help="the system under test: a Python adapter class, or the http(s):// URL of a system "
+                          "served over the HTTP binding (default: the embedded reference system)")
     run.add_argument("--profile", default="all", choices=sorted(outcomes.PROFILES))
     run.add_argument("--out", default="caaad-report", metavar="DIR", help="where to write results.json and junit.xml")
     run.add_argument("-n", "--workers", metavar="N", help="run scenarios in N processes (pytest-xdist)")
@@ -29,10 +30,13 @@ def cmd_run(args) -> int:
 
     from .usage import UsageError
     from .contract import AdapterLoadError, load_adapter
+    from .contract.http import redact
     try:
-        load_adapter(args.adapter)
+        adapter = load_adapter(args.adapter)
     except AdapterLoadError as e:
-        raise UsageError(f"--adapter {args.adapter}: {e}") from None
+        raise UsageError(f"--adapter {redact(args.adapter)}: {e}") from None
+    if callable(getattr(adapter, "close", None)):
+        adapter.close()
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)

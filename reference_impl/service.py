@@ -20,7 +20,7 @@ from .store import Store
 
 SYSTEM_NAME = "caaad reference system"
 SYSTEM_VERSION = "0.1.0"
-CONTRACT_VERSION = "1.1.0"
+CONTRACT_VERSION = "1.2.0"
 ROLES = ("platform", "merchant")
 CAPABILITIES = ("core", "returns", "disputes", "agreements", "service_goods")
 

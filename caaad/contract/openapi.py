@@ -144,7 +144,7 @@ def cmd_markdown(args) -> int:
 
 def _write(text: str, output: str | None) -> int:
     if output:
-        from ..cli import UsageError
+        from ..usage import UsageError
         try:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text)

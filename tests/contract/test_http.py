@@ -1,0 +1,519 @@
+"""The HTTP binding: HttpAdapter (client), `caaad serve` (server), the OpenAPI document, and `caaad run`
+against systems served over HTTP — a conforming one, a broken one, and ones that fail as networks do.
+
+Every server binds 127.0.0.1 on an ephemeral port and is shut down by the test that started it."""
+
+import contextlib
+import copy
+import json
+import os
+import re
+import selectors
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+from caaad import cli
+from caaad.contract import (AdapterFailure, AdapterLoadError, ContractClient, ContractViolation, check_adapter,
+                            load_adapter, load_contract)
+from caaad.contract.http import HttpAdapter, HttpFailure, redact
+from caaad.contract.openapi import openapi_document, request_component, response_component
+from caaad.contract.render import render_markdown
+from caaad.reference_impl.adapter import ReferenceAdapter
+from caaad.serve import make_server
+
+CONTRACT = load_contract()
+SUITE_DIR = Path(__file__).resolve().parents[1] / "suite"
+T0 = "2024-03-01T10:00:00+08:00"
+# Scenarios that catch mutants:RefundToBalance (5.4.1.b-3), plus neighbours it must not break.
+REFUND_SCENARIOS = "混合支付 or 商品完好时 or 经消费者同意"
+
+
+@contextlib.contextmanager
+def running(server):
+    """Serve in a daemon thread; always shut down and close."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """The reference system served over HTTP; `reference.lines` is its log."""
+    lines = []
+    server = make_server("caaad.reference_impl.adapter:ReferenceAdapter", "127.0.0.1", 0, log=lines.append)
+    server.lines = lines
+    with running(server):
+        yield server
+
+
+def free_port() -> int:
+    """A port nothing listens on (bound and released at once)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raw(method, url, body=None, data=None):
+    """(status, parsed JSON or None) of one plain request, whatever the status."""
+    if body is not None:
+        data = json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=5) as response:
+            status, text = response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode()
+    return status, (json.loads(text) if text else None)
+
+
+# --- the walk: every operation of the contract against the reference system ----------------------------
+
+class Recorder:
+    """Wraps an adapter and records every call, so two systems can be compared call by call."""
+
+    def __init__(self, inner):
+        self.inner, self.transcript = inner, []
+
+    def __getattr__(self, op):
+        method = getattr(self.inner, op)
+        def record(request):
+            response = method(request)
+            self.transcript.append((op, request, response))
+            return response
+        return record
+
+
+def walk(client: ContractClient) -> None:
+    """One business story touching every operation (as tests/reference_impl/test_ref_adapter.py)."""
+    def call(op, **request):
+        return client.call(op, request)
+    call("describe")
+    call("clock_now")
+    merchant = call("create_party", kind="merchant", display_name="测试商家")["party_id"]
+    consumer = call("create_party", kind="consumer", display_name="测试消费者张三")["party_id"]
+    call("clock_advance", to=T0)
+
+    def product(category="electronics", **extra):
+        return call("create_product", merchant_id=merchant, title=f"{category}商品", category=category, price_fen=10000,
+                    no_reason_return={"class": "eligible", "reason": None}, **extra)["product"]
+
+    def order(item):
+        return call("place_order", consumer_id=consumer, items=[{"product_id": item["product_id"], "quantity": 1}],
+                    payments=[{"method": "card", "amount_fen": 6000}, {"method": "points", "amount_fen": 4000}])["order"]
+
+    def request(placed, ground="no_reason"):
+        return call("request_after_sales", order_id=placed["order_id"], ground=ground, remedy="return_refund",
+                    lines=[{"line_id": placed["lines"][0]["line_id"], "quantity": 1}])["after_sales"]
+
+    goods = product(gifts=[{"title": "收纳包", "marked_price_fen": 1500, "market_value_fen": 1200}])
+    call("get_product", product_id=goods["product_id"])
+    placed = order(goods)
+    call("get_order", order_id=placed["order_id"])
+    call("deliver_order", order_id=placed["order_id"], outcome="signed")
+    returned = request(placed)
+    call("ship_return", after_sales_id=returned["after_sales_id"], freight_paid_fen=0)
+    call("receive_return", after_sales_id=returned["after_sales_id"], lines=returned["lines"], inspected=False)
+    call("inspect_return", after_sales_id=returned["after_sales_id"], lines=returned["lines"])
+    disputed = request(placed, ground="quality_problem")
+    call("merchant_decide", after_sales_id=disputed["after_sales_id"], decision="reject", reason="无质量问题")
+    call("request_intervention", after_sales_id=disputed["after_sales_id"])
+    call("submit_evidence", after_sales_id=disputed["after_sales_id"], party="consumer", kind="video", description="视频")
+    call("record_agreement", order_id=placed["order_id"], after_sales_id=disputed["after_sales_id"],
+         remedy="partial_refund", amount_fen=1000)
+    call("get_after_sales", after_sales_id=disputed["after_sales_id"])
+    service = product("service", service={"starts_at": None, "cancellation_rules": "随时退",
+                                           "cancellation_fees": [{"min_hours_before_start": 0, "fee_percent": 0}]})
+    call("cancel_service_order", order_id=order(service)["order_id"])
+    call("clock_advance", by="P8D")
+
+
+def test_every_operation_round_trips_exactly_as_in_process(reference):
+    in_process, over_http = Recorder(ReferenceAdapter()), Recorder(HttpAdapter(reference.url))
+    walk(ContractClient(in_process))
+    walk(ContractClient(over_http))  # ContractClient validates every request and response on the way
+    assert {op for op, _, _ in over_http.transcript} == set(CONTRACT.operations)
+    assert over_http.transcript == in_process.transcript
+    over_http.inner.close()
+
+
+def test_http_adapter_has_one_method_per_operation_and_loads_from_a_url(reference):
+    assert all(callable(getattr(HttpAdapter, op)) for op in CONTRACT.operations)
+    adapter = load_adapter(reference.url + "/")
+    assert isinstance(adapter, HttpAdapter) and check_adapter(adapter) == []
+    assert adapter.describe({})["name"] == "caaad reference system"
+    adapter.close()
+
+
+def test_sessions_are_isolated_and_end(reference):
+    first, second = HttpAdapter(reference.url), HttpAdapter(reference.url)
+    assert first.session_id != second.session_id
+    start = second.clock_now({})["now"]
+    assert first.clock_advance({"by": "P3D"})["now"] != start
+    assert second.clock_now({})["now"] == start  # its own clock
+    assert first.create_party({"kind": "merchant", "display_name": "甲"})["party_id"] == \
+        second.create_party({"kind": "merchant", "display_name": "乙"})["party_id"]  # its own parties
+    first.close()
+    assert first.closed and not second.closed
+    with pytest.raises(AdapterFailure) as caught:
+        ContractClient(first).call("clock_now", {})
+    assert f"HTTP 404: no session '{first.session_id}'" in str(caught.value)
+    first.close()  # idempotent
+    assert second.clock_now({})["now"] == start
+    second.close()
+
+
+def test_sessions_end_when_the_adapter_is_collected(reference):
+    adapter = HttpAdapter(reference.url)
+    session_id = adapter.session_id
+    assert session_id in reference.sessions
+    del adapter  # CPython: the finalizer runs now
+    assert session_id not in reference.sessions
+
+
+def test_a_system_failure_is_an_adapter_failure_with_the_systems_reason(reference):
+    client = ContractClient(HttpAdapter(reference.url))
+    with pytest.raises(AdapterFailure) as caught:
+        client.call("get_order", {"order_id": "O404"})
+    url = f"{reference.url}/sessions/{client.adapter.session_id}/operations/get_order"
+    assert str(caught.value) == f"operation get_order: adapter failed: HttpFailure: {url}: HTTP 500: NotFound: no order with id 'O404'"
+    client.adapter.close()
+
+
+class WithoutInspection(ReferenceAdapter):
+    """Declares the returns capability but lacks inspect_return."""
+    inspect_return = None
+
+
+def test_an_operation_the_server_does_not_offer_is_404_and_an_adapter_failure():
+    with running(make_server(WithoutInspection, log=lambda line: None)) as server:
+        client = ContractClient(HttpAdapter(server.url))
+        with pytest.raises(AdapterFailure) as caught:
+            client.call("inspect_return", copy.deepcopy(CONTRACT.operations["inspect_return"].example["request"]))
+        assert str(caught.value).endswith("/operations/inspect_return: HTTP 404: operation 'inspect_return' is not offered by this system")
+        assert "\n" not in str(caught.value)
+        with pytest.raises(HttpFailure, match=r"/operations/no_such_operation: HTTP 404: unknown operation 'no_such_operation' \(contract "):
+            client.adapter.call("no_such_operation", {})
+
+
+def test_server_answers_errors_as_json(reference):
+    base = reference.url
+    status, body = raw("POST", base + "/sessions", {})
+    assert status == 201 and set(body) == {"session_id"}
+    session = f"{base}/sessions/{body['session_id']}"
+    status, body = raw("POST", session + "/operations/clock_now", data=b"{not json")
+    assert status == 400 and body["error"].startswith("request body is not JSON")
+    assert raw("POST", session + "/operations/clock_now", [1, 2]) == (400, {"error": "request body must be a JSON object"})
+    assert raw("POST", session + "/operations/get_order", {"order_id": "O1"})[0] == 500
+    assert raw("POST", base + "/sessions/nope/operations/clock_now", {}) == (404, {"error": "no session 'nope'"})
+    assert raw("GET", session + "/operations/clock_now") == (405, {"error": "use POST here"})
+    assert raw("POST", base + "/elsewhere", {})[0] == 404
+    assert raw("DELETE", session) == (204, None)
+    assert raw("DELETE", session) == (404, {"error": f"no session '{session.rsplit('/', 1)[1]}'"})
+    status, document = raw("GET", base + "/openapi.json")
+    assert status == 200 and document == json.loads(json.dumps(openapi_document(), ensure_ascii=False))
+
+
+def test_server_logs_one_line_per_request_without_bodies(reference):
+    before = len(reference.lines)
+    adapter = HttpAdapter(reference.url)
+    adapter.create_party({"kind": "consumer", "display_name": "测试消费者李四"})
+    adapter.close()
+    lines = reference.lines[before:]
+    assert len(lines) == 3
+    assert lines[1].startswith(f"127.0.0.1 POST /sessions/{adapter.session_id}/operations/create_party 200 ")
+    assert not any("李四" in line or "consumer" in line for line in reference.lines)
+
+
+# --- faults: a tiny server that breaks the binding in one way per path ----------------------------------
+
+class FaultyHandler(BaseHTTPRequestHandler):
+    """Sessions work; the operation named in the path misbehaves."""
+    release = threading.Event()
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path == "/sessions":
+            return self._answer(201, b'{"session_id": "s1"}')
+        op = self.path.rsplit("/", 1)[-1]
+        if op == "describe":
+            return self._answer(200, json.dumps(copy.deepcopy(CONTRACT.operations["describe"].example["response"])).encode())
+        if op == "clock_now":      # not JSON
+            return self._answer(200, b"<html>It works!</html>", "text/html")
+        if op == "get_order":      # a crash page
+            return self._answer(500, b"Internal Server Error\nTraceback (most recent call last):\n  ...", "text/plain")
+        if op == "get_product":    # a valid JSON answer outside the contract
+            return self._answer(200, b'{"product": 42}')
+        if op == "create_party":   # hangs past the client's timeout
+            self.release.wait(timeout=5)
+            return self._answer(200, b"{}")
+        if op == "get_after_sales":  # drops the connection without answering
+            self.close_connection = True
+            return
+        return self._answer(302, b"", headers={"Location": "/elsewhere"})
+
+    def do_DELETE(self):
+        self._answer(204, b"")
+
+    def _answer(self, status, body, content_type="application/json", headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in dict(headers).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def faulty():
+    FaultyHandler.release.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FaultyHandler)
+    server.daemon_threads = True
+    with running(server):
+        host, port = server.server_address
+        yield f"http://tester:s3cret@{host}:{port}"
+        FaultyHandler.release.set()
+
+
+@pytest.mark.parametrize("op, request_, cause", [
+    ("clock_now", {}, r"HTTP 200 with a body that is not JSON \(Expecting value: line 1 column 1 \(char 0\)\): '<html>It works!</html>'"),
+    ("get_order", {"order_id": "O1"}, r"HTTP 500: 'Internal Server Error Traceback \(most recent call last\): \.\.\.'"),
+    ("create_party", {"kind": "consumer", "display_name": "x"}, r"no answer within 0\.3 s"),
+    ("get_after_sales", {"after_sales_id": "A1"}, r"(connection closed by the system|Remote end closed connection without response|RemoteDisconnected.*)"),
+    ("deliver_order", {"order_id": "O1", "outcome": "signed"}, r"HTTP 302"),
+])
+def test_faults_are_one_line_adapter_failures_without_credentials(faulty, op, request_, cause):
+    client = ContractClient(HttpAdapter(faulty, timeout=0.3))
+    started = time.monotonic()
+    with pytest.raises(AdapterFailure) as caught:
+        client.call(op, request_)
+    message = str(caught.value)
+    assert time.monotonic() - started < 3
+    assert "\n" not in message and "s3cret" not in message and "tester" not in message
+    prefix = f"operation {op}: adapter failed: HttpFailure: {redact(faulty)}/sessions/s1/operations/{op}: "
+    assert message.startswith(prefix), message
+    assert re.fullmatch(cause, message[len(prefix):]), message
+
+
+def test_an_answer_outside_the_contract_is_a_violation_not_a_failure(faulty):
+    with pytest.raises(ContractViolation, match=r"operation get_product: response \$\.product: 42 is not of type 'object'"):
+        ContractClient(HttpAdapter(faulty, timeout=0.3)).call("get_product", {"product_id": "G1"})
+
+
+def test_credentials_in_the_url_are_sent_as_basic_auth_and_never_shown(faulty):
+    adapter = HttpAdapter(faulty, timeout=0.3)
+    assert adapter._transport.headers["Authorization"] == "Basic dGVzdGVyOnMzY3JldA=="
+    assert "s3cret" not in adapter.base_url + repr(adapter)
+    assert redact("http://a:b@h:1/x") == "http://h:1/x" and redact("mod:Class") == "mod:Class"
+
+
+def test_unreachable_url_is_a_load_error():
+    port = free_port()
+    with pytest.raises(AdapterLoadError) as caught:
+        load_adapter(f"http://127.0.0.1:{port}")
+    assert str(caught.value) == f"cannot reach http://127.0.0.1:{port}/: connection refused"
+    with pytest.raises(AdapterLoadError, match="is not http"):
+        load_adapter("http://")
+
+
+def test_a_server_that_is_not_the_binding_is_a_load_error():
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)) as server:  # answers 501
+        host, port = server.server_address
+        with pytest.raises(AdapterLoadError, match=rf"^cannot open a session at http://127\.0\.0\.1:{port}/sessions: HTTP 501"):
+            load_adapter(f"http://{host}:{port}")
+
+
+# --- the OpenAPI document and the contract page -------------------------------------------------------
+
+def test_openapi_document_has_every_operation_with_its_schemas():
+    document = openapi_document()
+    assert document["openapi"].startswith("3.1") and document["info"]["version"] == CONTRACT.version
+    schemas = document["components"]["schemas"]
+    registry = Registry().with_resource("urn:caaad:openapi", DRAFT202012.create_resource(document))
+    for op in CONTRACT.operations.values():
+        post = document["paths"][f"/sessions/{{session_id}}/operations/{op.name}"]["post"]
+        assert post["operationId"] == op.name
+        body = post["requestBody"]["content"]["application/json"]["schema"]
+        answer = post["responses"]["200"]["content"]["application/json"]["schema"]
+        assert body == {"$ref": f"#/components/schemas/{request_component(op.name)}"}
+        assert answer == {"$ref": f"#/components/schemas/{response_component(op.name)}"}
+        assert {"400", "404", "500"} <= set(post["responses"])
+        for part, name in (("request", request_component(op.name)), ("response", response_component(op.name))):
+            assert name in schemas
+            validator = Draft202012Validator({"$ref": f"urn:caaad:openapi#/components/schemas/{name}"}, registry=registry)
+            assert list(validator.iter_errors(op.example[part])) == [], (op.name, part)
+        broken = {**op.example["request"], "no_such_field": 1}
+        assert not Draft202012Validator({"$ref": f"urn:caaad:openapi#/components/schemas/{request_component(op.name)}"},
+                                        registry=registry).is_valid(broken)
+    assert set(CONTRACT.defs) <= set(schemas)
+    refs = set()
+    def collect(node):
+        if isinstance(node, dict):
+            refs.update(v for k, v in node.items() if k == "$ref")
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+    collect(document)
+    assert {r.removeprefix("#/components/schemas/") for r in refs} <= set(schemas)
+    assert all(r.startswith("#/components/schemas/") for r in refs)
+    assert "/sessions" in document["paths"] and "delete" in document["paths"]["/sessions/{session_id}"]
+
+
+def test_caaad_contract_openapi_prints_it(capsys):
+    assert cli.main(["contract", "openapi"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(openapi_document()))
+
+
+def test_contract_page_documents_the_binding():
+    page = render_markdown(CONTRACT)
+    section = page.split("\n## HTTP binding\n", 1)[1].split("\n## ", 1)[0]
+    for text in ("`POST {base}/sessions`", "`POST {base}/sessions/{session_id}/operations/{operation}`",
+                 "`DELETE {base}/sessions/{session_id}`", "`404`", "`400`", "`500`", '{"error":', "caaad contract openapi"):
+        assert text in section, text
+
+
+# --- `caaad run` against systems over HTTP ---------------------------------------------------------------
+
+class RaisesOnOrder(ReferenceAdapter):
+    def place_order(self, request):
+        raise RuntimeError("database is locked")
+
+
+class HangsOnDelivery(ReferenceAdapter):
+    def deliver_order(self, request):
+        time.sleep(1.5)
+        return super().deliver_order(request)
+
+
+def caaad(*args, env=None, timeout=60):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SUITE_DIR), os.environ.get("PYTHONPATH")])),
+           **(env or {})}
+    return subprocess.run([sys.executable, "-m", "caaad", *args], capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def caaad_run(url, out, *args, env=None):
+    done = caaad("run", "--adapter", url, "--out", str(out), *args, env=env)
+    assert "Traceback" not in done.stdout + done.stderr, done.stdout[-2000:] + done.stderr[-2000:]
+    results = out / "results.json"
+    return done, (json.loads(results.read_text(encoding="utf-8")) if results.is_file() else None)
+
+
+@contextlib.contextmanager
+def caaad_serve(adapter):
+    """`caaad serve --port 0` in a subprocess; yields its URL (read from its first line)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SUITE_DIR), os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen([sys.executable, "-m", "caaad", "serve", "--adapter", adapter, "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            assert selector.select(timeout=20), "caaad serve printed nothing"
+        line = process.stdout.readline()
+        assert " at http://127.0.0.1:" in line, line + process.stderr.read()
+        yield line.split(" at ", 1)[1].split("/ ", 1)[0]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def broken(results):
+    return {o["id"] for o in results["obligations"] if o["outcome"] in ("failed", "error")}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, reference):
+    """The `caaad run`s of this module, in parallel: (exit code, stdout+stderr, results) each."""
+    base = tmp_path_factory.mktemp("http-runs")
+    servers = contextlib.ExitStack()
+    raising = servers.enter_context(running(make_server(RaisesOnOrder, log=lambda line: None)))
+    hanging = servers.enter_context(running(make_server(HangsOnDelivery, log=lambda line: None)))
+    mutant_url = servers.enter_context(caaad_serve("mutants:RefundToBalance"))
+    jobs = {
+        "reference": lambda: caaad_run(reference.url, base / "reference"),
+        "mutant_http": lambda: caaad_run(mutant_url, base / "mutant_http", "-k", REFUND_SCENARIOS),
+        "mutant_in_process": lambda: caaad_run("mutants:RefundToBalance", base / "mutant_in_process", "-k", REFUND_SCENARIOS),
+        "raising": lambda: caaad_run(raising.url, base / "raising", "-k", "混合支付"),
+        "hanging": lambda: caaad_run(hanging.url, base / "hanging", "-k", "商品完好时", env={"CAAAD_HTTP_TIMEOUT": "0.5"}),
+        "unreachable": lambda: caaad_run(f"http://tester:s3cret@127.0.0.1:{free_port()}", base / "unreachable"),
+    }
+    with servers, ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def test_reference_system_over_http_passes_the_whole_suite(runs, reference):
+    done, results = runs["reference"]
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert results["summary"]["scenarios"] == {"passed": len(results["scenarios"])} and len(results["scenarios"]) > 50
+    assert results["adapter"]["spec"] == reference.url
+    assert results["adapter"]["describe"]["name"] == "caaad reference system"
+    assert not reference.sessions, "every session the run opened was closed"
+
+
+def test_broken_system_over_http_fails_the_same_obligations_as_in_process(runs):
+    (over_http, http_results), (in_process, process_results) = runs["mutant_http"], runs["mutant_in_process"]
+    assert over_http.returncode == in_process.returncode == 1
+    assert broken(http_results) == broken(process_results) == {"5.4.1.b-3"}
+    outcome = lambda results: {s["name"]: (s["outcome"], s["message"]) for s in results["scenarios"]}
+    assert outcome(http_results) == outcome(process_results)
+
+
+def test_a_system_failing_over_http_is_an_error_in_one_line(runs, reference):
+    done, results = runs["raising"]
+    assert done.returncode == 1
+    errors = [s for s in results["scenarios"] if s["outcome"] == "error"]
+    assert errors and len(errors) == len(results["scenarios"])
+    for s in errors:
+        assert "\n" not in s["message"]
+        assert "operation place_order: adapter failed: HttpFailure: http://127.0.0.1:" in s["message"]
+        assert s["message"].endswith("/operations/place_order: HTTP 500: RuntimeError: database is locked")
+
+
+def test_a_system_hanging_over_http_is_an_error_after_the_timeout(runs):
+    done, results = runs["hanging"]
+    assert done.returncode == 1
+    messages = {s["message"] for s in results["scenarios"]}
+    assert messages and all(m.endswith("/operations/deliver_order: no answer within 0.5 s") for m in messages), messages
+
+
+def test_an_unreachable_system_stops_the_run_in_one_line(runs):
+    done, results = runs["unreachable"]
+    assert done.returncode == 2 and results is None
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "s3cret" not in done.stderr + done.stdout
+    assert re.fullmatch(
+        r"caaad: --adapter http://127\.0\.0\.1:(\d+): cannot reach http://127\.0\.0\.1:\1/: connection refused", lines[0]), lines
+
+
+def test_caaad_serve_refuses_what_it_cannot_serve():
+    done = caaad("serve", "--adapter", "no_such_vendor_mod:Adapter", "--port", "0", timeout=30)
+    assert done.returncode == 2 and done.stderr.strip() == \
+        "caaad: --adapter no_such_vendor_mod:Adapter: cannot import module 'no_such_vendor_mod': No module named 'no_such_vendor_mod'"
