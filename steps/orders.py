@@ -230,17 +230,12 @@ def signed_damaged(sut, ctx: Scenario, moment: str):
     sign_for(sut, ctx, scenario_time(ctx, moment), issues)
 
 
-@given(p('订单于 "{moment}" (北京时间) 签收，商家错发了商品'))
-def signed_wrong_item(sut, ctx: Scenario, moment: str):
-    line = ctx.order["lines"][0]
-    sign_for(sut, ctx, scenario_time(ctx, moment),
-             [{"line_id": line["line_id"], "kind": "wrong_item", "quantity": 1}])
-    ctx.notes["delivery_problem"] = "wrong_item"
+DELIVERY_PROBLEM = {"错发": "wrong_item", "漏发": "missing_item"}
 
 
-@given(p('订单于 "{moment}" (北京时间) 签收，商家漏发了商品'))
-def signed_missing_item(sut, ctx: Scenario, moment: str):
+@given(p('订单于 "{moment}" (北京时间) 签收，商家{problem:w}了商品'))
+def signed_with_delivery_problem(sut, ctx: Scenario, moment: str, problem: str):
+    kind = DELIVERY_PROBLEM[problem]
     line = ctx.order["lines"][0]
-    sign_for(sut, ctx, scenario_time(ctx, moment),
-             [{"line_id": line["line_id"], "kind": "missing_item", "quantity": 1}])
-    ctx.notes["delivery_problem"] = "missing_item"
+    sign_for(sut, ctx, scenario_time(ctx, moment), [{"line_id": line["line_id"], "kind": kind, "quantity": 1}])
+    ctx.notes["delivery_problem"] = kind
