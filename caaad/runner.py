@@ -10,6 +10,7 @@ from .paths import steps_dir
 from .plugin import DEFAULT_ADAPTER
 
 FAILING = (outcomes.FAILED, outcomes.ERROR)
+MAX_LISTED = 40  # failing scenarios listed on the console; all of them are in results.json
 
 
 def register(sub) -> None:
@@ -45,7 +46,7 @@ def cmd_run(args) -> int:
     results_path, junit_path = out / "results.json", out / "junit.xml"
     pytest_args = [str(steps_dir() / "suite.py"), "--adapter", args.adapter, "--profile", args.profile,
                    "--caaad-results", str(results_path), f"--junitxml={junit_path}", "-o", "junit_family=xunit2",
-                   "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--strict-markers"]
+                   "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--tb=no", "--strict-markers"]
     if args.workers:
         pytest_args += ["-n", args.workers]
     if args.k:
@@ -84,6 +85,13 @@ def summary(results: dict) -> str:
     name = system.get("name") or describe.get("name") or results["adapter"]["spec"]
     scen = results["summary"]["scenarios"]
     obl = results["summary"]["obligations"]
+    problems = [s for s in results["scenarios"] if s["outcome"] in FAILING]
+    if problems:
+        lines += ["", "failed and errored scenarios:"]
+        lines += [f"  {s['outcome'].upper():<7} {s['location']} {s['name']} [{', '.join(s['obligations'])}]: {s['message']}"
+                  for s in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            lines.append(f"  … and {len(problems) - MAX_LISTED} more in results.json")
     lines += ["", f"system: {name}   profile: {results['profile']}",
               "scenarios: " + ", ".join(f"{scen.get(c, 0)} {c}" for c in outcomes.SCENARIO_OUTCOMES),
               "obligations in scope: " + ", ".join(f"{obl.get(c, 0)} {c}" for c in outcomes.SCENARIO_OUTCOMES)
