@@ -17,9 +17,9 @@ Run by hand (not a test; nothing here asserts a time):
    `caaad run -n 2 --out TMP`, and (when this environment forbids writing bytecode) the suite with
    bytecode cached under a temporary PYTHONPYCACHEPREFIX. Ratios suite/floor and suite(-n 2)/suite.
 4. In process, once with timers around the kit's functions (no profiler): pytest phases, and within
-   the run loop contract validation vs adapter work vs adapter construction vs step code vs the
-   rest (pytest + pytest-bdd machinery); then once under cProfile, summarised by package and by
-   the top functions.
+   the run loop contract validation vs adapter work vs adapter construction vs step code vs
+   pytest-bdd's step lookup vs the rest (pytest + pytest-bdd machinery); then once under cProfile,
+   summarised by package and by the top functions.
 
 The repository is never written: reports, traces and bytecode go to a temporary directory.
 """
@@ -28,6 +28,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -37,6 +38,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 THIS = Path(__file__).resolve()
+CONTRACT_LOAD = "contract load (schemas compiled on the first call, then cached)"
+LOAD_SPEC = "load_spec (spec YAML + schema + model)"
+INDEX = "index_features (feature files parsed)"
+RULES_YAML = "  of which load_platform_rules (platform_rules.yaml)"
+STEP_LOOKUP = "pytest-bdd step lookup"
+VALIDATION_KINDS = {"requests": "requests (all operations but describe)", "responses": "responses (idem)",
+                    "describe": "describe() request + response (a new client per scenario)"}
 
 # The counting adapter, written to a temporary directory and named with --adapter.
 COUNTING_MODULE = '''
@@ -91,8 +99,11 @@ def floor(trace_path: str, verify: bool) -> int:
     loaded = time.perf_counter()
     counts: dict[str, int] = {}
     mismatches = 0
+    constructing = 0.0
     for calls in instances:
+        t = time.perf_counter()
         adapter = ReferenceAdapter()
+        constructing += time.perf_counter() - t
         for op, request, digest in calls:
             answer = getattr(adapter, op)(request)
             if verify:
@@ -101,7 +112,8 @@ def floor(trace_path: str, verify: bool) -> int:
                 mismatches += hashlib.sha1(text).hexdigest() != digest
     done = time.perf_counter()
     print(json.dumps({"instances": len(instances), "calls": sum(len(c) for c in instances), "counts": counts,
-                      "mismatches": mismatches, "import_and_load_s": loaded - start, "loop_s": done - loaded}))
+                      "mismatches": mismatches, "import_and_load_s": loaded - start, "loop_s": done - loaded,
+                      "construction_s": constructing}))
     return 1 if mismatches else 0
 
 
@@ -110,13 +122,14 @@ def floor(trace_path: str, verify: bool) -> int:
 def breakdown(out_json: str, report_dir: str) -> int:
     """Runs `caaad run` in this process with timers around the kit's functions; writes the sums to out_json."""
     import functools
+    import importlib
     from collections import Counter, defaultdict
 
     clock = time.perf_counter
     t_main = clock()
     import pytest
 
-    from caaad import cli, scenarios, specload
+    from caaad import cli
     from caaad.contract import client as client_mod
     from caaad.contract import schema as schema_mod
     from caaad.reference_impl import adapter as adapter_mod
@@ -146,19 +159,26 @@ def breakdown(out_json: str, report_dir: str) -> int:
 
     ra = adapter_mod.ReferenceAdapter
     # The contract is loaded (and cached) lazily by the kit; time its first load where it happens.
-    schema_mod._load = timed("contract load (schemas compiled)", schema_mod._load)
+    schema_mod._load = timed(CONTRACT_LOAD, schema_mod._load)
     op_names = [n for n in vars(ra) if not n.startswith("_")]
     for op in op_names:
         setattr(ra, op, timed("adapter operations", getattr(ra, op)))
     ra.__init__ = timed("adapter construction", ra.__init__)
-    service_mod.load_platform_rules = timed("  of which load_platform_rules (platform_rules.yaml)",
-                                            service_mod.load_platform_rules)
+    service_mod.load_platform_rules = timed(RULES_YAML, service_mod.load_platform_rules)
     schema_mod.Contract.first_error = timed(
         "validation", schema_mod.Contract.first_error,
-        classify=lambda self, op, part, instance: f"validation: {'describe ' if op == 'describe' else ''}{part}s")
+        classify=lambda self, op, part, instance: "validation: describe" if op == "describe" else f"validation: {part}s")
     client_mod.ContractClient._invoke = timed("client _invoke", client_mod.ContractClient._invoke)
-    specload.load_spec = timed("load_spec (spec YAML + schema + model)", specload.load_spec)
-    scenarios.index_features = timed("index_features (feature files parsed)", scenarios.index_features)
+
+    def patch_late():
+        """Modules `caaad run` imports only once pytest runs: patched from pytest_configure, so that they are
+        imported as in a normal run (after pytest's assertion-rewriting hook is installed)."""
+        specload = importlib.import_module("caaad.specload")
+        scenarios = importlib.import_module("caaad.scenarios")
+        bdd_scenario = importlib.import_module("pytest_bdd.scenario")  # (the package's `scenario` is a function)
+        specload.load_spec = timed(LOAD_SPEC, specload.load_spec)
+        scenarios.index_features = timed(INDEX, scenarios.index_features)
+        bdd_scenario.get_step_function = timed(STEP_LOOKUP, bdd_scenario.get_step_function)
 
     class Timer:
         def _phase(name):  # noqa: N805 - a decorator factory used in the class body
@@ -172,6 +192,9 @@ def breakdown(out_json: str, report_dir: str) -> int:
                     marks[name + ":end"] = clock()
                     state["phase"] = "after session" if name == "session finish" else "between phases"
             return hook
+
+        def pytest_configure(self):
+            patch_late()
 
         pytest_sessionstart = _phase("session start")
         pytest_collection = _phase("collection")
@@ -242,10 +265,10 @@ def print_breakdown(data: dict, floor_loop: float) -> None:
     def total_of(cat):
         return sum(s for (_, c), (s, _) in acc.items() if c == cat), sum(n for (_, c), (_, n) in acc.items() if c == cat)
 
-    def row(label, secs, n=None, indent=2, note=""):
+    def row(label, secs, n=None, indent=2):
         count = f"{n:6d}x" if n else " " * 7
         per = f"{secs / n * 1e6:9.1f} µs each" if n else ""
-        print(f"{' ' * indent}{label:<58}{secs * 1000:9.1f} ms {count} {per}{note}")
+        print(f"{' ' * indent}{label:<{70 - indent}}{secs * 1000:9.1f} ms {count} {per}")
 
     def span(name):
         return marks.get(name + ":end", 0.0) - marks.get(name + ":start", 0.0)
@@ -256,13 +279,10 @@ def print_breakdown(data: dict, floor_loop: float) -> None:
               ("after session", total - marks.get("session finish:end", total))]
     print(f"  caaad.cli.main(['run', …]) in process, exit {data['exit']}: {total * 1000:.1f} ms")
     detail = {
-        "before session": ["contract load (schemas compiled)", "adapter construction",
-                           "  of which load_platform_rules (platform_rules.yaml)"],
-        "session start": ["load_spec (spec YAML + schema + model)", "index_features (feature files parsed)"],
-        "collection": ["load_spec (spec YAML + schema + model)"],
-        "session finish": ["index_features (feature files parsed)", "adapter construction",
-                           "  of which load_platform_rules (platform_rules.yaml)", "validation: describe responses",
-                           "client _invoke"],
+        "before session": [CONTRACT_LOAD, "adapter construction", RULES_YAML],
+        "session start": [LOAD_SPEC, INDEX],
+        "collection": [LOAD_SPEC],
+        "session finish": [INDEX, "adapter construction", RULES_YAML, "validation: describe", "client _invoke"],
     }
     names = {"before session": "before the session (imports, pytest config, plugins, adapter check)",
              "session start": "session start (caaad: spec, feature index)",
@@ -275,46 +295,49 @@ def print_breakdown(data: dict, floor_loop: float) -> None:
         for cat in detail.get(phase, []):
             s, n = get(phase, cat)
             if n:
-                row(cat, s, n, indent=6)
+                row(cat, s, None if cat.startswith("contract load") else n, indent=6)
         if phase == "run loop":
             loop = secs
             ops, n_ops = get(phase, "adapter operations")
             construct, n_construct = get(phase, "adapter construction")
-            yaml_s, n_yaml = get(phase, "  of which load_platform_rules (platform_rules.yaml)")
+            yaml_s, n_yaml = get(phase, RULES_YAML)
             invoke, n_invoke = get(phase, "client _invoke")
             in_steps, _ = get(phase, "client _invoke inside step bodies")
             steps, n_steps = get(phase, "step bodies")
-            validation = {k: get(phase, f"validation: {k}") for k in ("requests", "responses", "describe responses")}
+            validation = {k: get(phase, f"validation: {k}") for k in VALIDATION_KINDS}
             v_total = sum(s for s, _ in validation.values())
             plumbing = invoke - ops - v_total
             steps_own = steps - in_steps
-            rest = loop - invoke - construct - steps_own
+            lookup, n_lookup = get(phase, STEP_LOOKUP)
+            rest = loop - invoke - construct - steps_own - lookup
             row("contract validation (Contract.first_error)", v_total, sum(n for _, n in validation.values()), 6)
             for k, (s, n) in validation.items():
-                row(f"  {k}", s, n, 6)
+                row(f"  {VALIDATION_KINDS[k]}", s, n, 6)
             row("adapter operations (the business work)", ops, n_ops, 6)
             row("client plumbing (deepcopy, dispatch, capability check)", plumbing, n_invoke, 6)
             row("adapter construction (one per scenario)", construct, n_construct, 6)
-            row("  of which load_platform_rules (platform_rules.yaml)", yaml_s, n_yaml, 6)
+            row(RULES_YAML, yaml_s, n_yaml, 6)
             row("step definitions' own code (outside the client)", steps_own, n_steps, 6)
-            row("rest: pytest + pytest-bdd machinery per scenario", rest, None, 6)
+            row("pytest-bdd step lookup (get_step_function)", lookup, n_lookup, 6)
+            row("rest: other pytest + pytest-bdd machinery per scenario", rest, None, 6)
     gaps = total - sum(s for _, s in phases)
     row("between phases", gaps)
 
-    v_s = sum(total_of(f"validation: {k}")[0] for k in ("requests", "responses", "describe responses"))
-    v_n = sum(total_of(f"validation: {k}")[1] for k in ("requests", "responses", "describe responses"))
+    v_s = sum(total_of(f"validation: {k}")[0] for k in VALIDATION_KINDS)
+    v_n = sum(total_of(f"validation: {k}")[1] for k in VALIDATION_KINDS)
     ops_s, ops_n = total_of("adapter operations")
     con_s, con_n = total_of("adapter construction")
-    yaml_s, _ = total_of("  of which load_platform_rules (platform_rules.yaml)")
-    one_off = total_of("load_spec (spec YAML + schema + model)")[0] + total_of("contract load (schemas compiled)")[0] \
-        + total_of("index_features (feature files parsed)")[0]
-    rest = total - v_s - ops_s - con_s - one_off
+    yaml_s, _ = total_of(RULES_YAML)
+    one_off = total_of(LOAD_SPEC)[0] + total_of(CONTRACT_LOAD)[0] + total_of(INDEX)[0]
+    lookup_s = total_of(STEP_LOOKUP)[0]
+    rest = total - v_s - ops_s - con_s - one_off - lookup_s
     print(f"\n  headline, whole main() = {total * 1000:.0f} ms:")
     for label, s in (("ContractClient validation", v_s), ("adapter work: operations", ops_s),
                      ("adapter work: construction (of which YAML %.0f ms)" % (yaml_s * 1000), con_s),
                      ("one-off loads: spec, contract schemas, feature index", one_off),
-                     ("the rest: pytest, pytest-bdd, imports, step code, reports", rest)):
-        print(f"    {label:<58}{s * 1000:9.1f} ms {100 * s / total:5.1f} %")
+                     ("pytest-bdd step lookup (get_step_function)", lookup_s),
+                     ("the rest: imports, pytest, pytest-bdd, step code, reports", rest)):
+        print(f"    {label:<66}{s * 1000:9.1f} ms {100 * s / total:5.1f} %")
     print(f"    ({v_n} validations, {ops_n} adapter calls, {con_n} adapters made)")
     if floor_loop:
         print(f"  in-process suite / floor loop: {total:.3f} s / {floor_loop:.3f} s = {total / floor_loop:.1f}x")
@@ -395,6 +418,8 @@ def main() -> int:
     began = time.perf_counter()
     print(f"cores: os.cpu_count() = {os.cpu_count()}, usable by this process = {len(os.sched_getaffinity(0))}"
           if hasattr(os, "sched_getaffinity") else f"cores: {os.cpu_count()}")
+    if hasattr(os, "getloadavg"):
+        print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"python {sys.version.split()[0]}; PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}")
     caaad = caaad_command()
     with tempfile.TemporaryDirectory(prefix="caaad-bench-suite-") as tmp:
@@ -443,10 +468,12 @@ def main() -> int:
             variants["suite, bytecode cached (PYCACHEPREFIX)"] = (caaad + ["run", "--out", str(tmp / "r3")], env_pyc)
         for name, (argv, venv) in variants.items():  # warm the file and bytecode caches; check each really runs
             p = checked(argv, venv, name)
-            if name.startswith("suite") and "77 passed" not in p.stdout and " passed" not in p.stdout:
+            ran = re.search(r"^scenarios: (\d+) passed", p.stdout, re.M)
+            if name.startswith("suite") and not (ran and int(ran.group(1)) > 0):
                 sys.exit(f"bench: {name} did not run the scenarios:\n{p.stdout[-1500:]}")
         times: dict[str, list[float]] = {name: [] for name in variants}
         floor_loops: list[float] = []
+        floor_constructs: list[float] = []
         names = list(variants)
         for rep in range(args.reps):
             for name in names[rep % len(names):] + names[:rep % len(names)]:
@@ -457,20 +484,27 @@ def main() -> int:
                 times[name].append(elapsed)
                 if name.startswith("floor"):
                     floor_loops.append(json.loads(p.stdout)["loop_s"])
+                    floor_constructs.append(json.loads(p.stdout)["construction_s"])
         med = {name: statistics.median(v) for name, v in times.items()}
         print(f"\n3. whole process, median of {args.reps} (min … max), order rotated each repetition:")
         for name, m in med.items():
             print(f"   {name:<42}{m * 1000:8.0f} ms   ({min(times[name]) * 1000:.0f} … {max(times[name]) * 1000:.0f})")
         floor_loop = statistics.median(floor_loops)
-        base = med["start-up + imports only"]
-        suite, floor_t, xdist = med["suite: caaad run"], med["floor (replay, adapter direct)"], med["suite: caaad run -n 2"]
+        suite, base = med["suite: caaad run"], med["start-up + imports only"]
+        low = {name: min(v) for name, v in times.items()}
         print(f"   floor's replay loop alone (in its process)  {floor_loop * 1000:8.0f} ms "
-              f"({n_calls} calls + {len(instances)} adapters: {floor_loop / n_calls * 1e6:.0f} µs per call)")
-        print(f"   ratio suite / floor                         {suite / floor_t:8.2f}")
-        print(f"   ratio (suite - start-up) / floor loop       {(suite - base) / floor_loop:8.2f}")
-        print(f"   ratio suite(-n 2) / suite                   {xdist / suite:8.2f}")
+              f"({len(instances)} adapters made: {statistics.median(floor_constructs) * 1000:.0f} ms; "
+              f"{n_calls} calls: {(floor_loop - statistics.median(floor_constructs)) * 1000:.0f} ms)")
+        print(f"   {'ratios':<42}{'medians':>8}   {'fastest runs (least disturbed by load)'}")
+
+        def ratio(label, a, b):
+            print(f"   {label:<42}{med[a] / med[b]:8.2f}   {low[a] / low[b]:8.2f}")
+        ratio("suite / floor", "suite: caaad run", "floor (replay, adapter direct)")
+        print(f"   {'(suite - start-up) / floor loop':<42}{(suite - base) / floor_loop:8.2f}   "
+              f"{(low['suite: caaad run'] - low['start-up + imports only']) / min(floor_loops):8.2f}")
+        ratio("suite(-n 2) / suite", "suite: caaad run -n 2", "suite: caaad run")
         if env_pyc:
-            print(f"   ratio suite(bytecode cached) / suite        {med['suite, bytecode cached (PYCACHEPREFIX)'] / suite:8.2f}")
+            ratio("suite(bytecode cached) / suite", "suite, bytecode cached (PYCACHEPREFIX)", "suite: caaad run")
 
         # 4. in process
         print("\n4. in process, timers around the kit's functions (one run, no profiler):")
@@ -481,7 +515,9 @@ def main() -> int:
         checked([sys.executable, str(THIS), "--cprofile", str(tmp / "suite.prof"), str(tmp / "r5")],
                 what="the cProfile run")
         print_profile(str(tmp / "suite.prof"))
-    print(f"\nbench took {time.perf_counter() - began:.0f} s")
+    if hasattr(os, "getloadavg"):
+        print("\nload average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(f"bench took {time.perf_counter() - began:.0f} s")
     return 0
 
 

@@ -3,6 +3,7 @@ legal ceilings, so the system can never declare a limit the law does not allow."
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -34,7 +35,13 @@ class PlatformRule:
 
 
 def load_platform_rules(path: Path = RULES_FILE) -> dict[str, PlatformRule]:
-    rules = {entry["name"]: PlatformRule(**entry) for entry in yaml.safe_load(path.read_text(encoding="utf-8"))}
+    return dict(_load_checked(path))
+
+
+@lru_cache(maxsize=8)  # every new system (one per scenario) reads the same file
+def _load_checked(path: Path) -> dict[str, PlatformRule]:
+    entries = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    rules = {entry["name"]: PlatformRule(**entry) for entry in entries}
     return check_platform_rules(rules, source=str(path))
 
 
