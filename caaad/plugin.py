@@ -7,7 +7,8 @@ One job per hook:
   `-m "actor_merchant and strength_shall"` selects scenarios);
 - before collecting the suite, the scenario index is checked: unknown ids or duplicate
   scenario names stop the run with one line each;
-- each scenario gets a fresh system under test (`sut`), so scenarios are independent;
+- each scenario gets a fresh system under test (`sut`), so scenarios are independent; the adapter's
+  close(), if it has one (HttpAdapter: ends its session), runs after the scenario;
 - every report is classified into passed / failed / error / not_tested / not_applicable and,
   on the controlling process (also under xdist), written to results.json.
 """

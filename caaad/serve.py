@@ -130,10 +130,10 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = e.status, {"error": e.message}
         except Exception as e:  # a bug in the server itself: still one JSON line for the client
             status, payload, note = HTTPStatus.INTERNAL_SERVER_ERROR, {"error": f"server error: {type(e).__name__}"}, type(e).__name__
-        self._send(status, payload)
-        elapsed = (time.monotonic() - started) * 1000
+        elapsed = (time.monotonic() - started) * 1000  # logged before answering: the line is there when the client goes on
         self.server.log(f"{self.client_address[0]} {method} {self._safe_path()} {int(status)} {elapsed:.1f} ms"
                         + (f" {note}" if note else ""))
+        self._send(status, payload)
 
     def _route(self, method: str) -> tuple[HTTPStatus, Any, str]:
         parts = [p for p in self.path.split("?", 1)[0].split("/") if p]
