@@ -5,12 +5,12 @@ reads a request, overrides one adapter operation). test_mutants.py runs the whol
 against each and checks that exactly the obligations the bug breaks fail.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from caaad.reference_impl.adapter import ReferenceAdapter
 from caaad.reference_impl.rules import DEFAULT_RULES
 from caaad.reference_impl.rules.china_time import china_date, start_of_china_day
-from caaad.reference_impl.rules.freight import Freight, freight_legs
+from caaad.reference_impl.rules.freight import Freight, freight_legs, outbound_freight_deduction
 from caaad.reference_impl.rules.eligibility import remedies_offered
 from caaad.reference_impl.rules.intactness import failed_checks
 
@@ -90,3 +90,39 @@ class RefundLimitBeyondLaw(ReferenceAdapter):
         description = super().describe(request)
         rules = [{**r, "value": 10} if r["name"] == "refund_after_receipt" else r for r in description["platform_rules"]]
         return {**description, "platform_rules": rules}
+
+
+def _window_in_utc(signed_at, days):
+    """The bug: calendar days taken in UTC instead of China time."""
+    utc_day = signed_at.astimezone(timezone.utc).date() + timedelta(days=days + 1)
+    return datetime.combine(utc_day, time(0), tzinfo=timezone.utc)
+
+
+WindowInUtc = _variant(
+    "WindowInUtc", "Counts the days of return windows in UTC instead of China time.",
+    window_closes_at=_window_in_utc)
+FreeReturnPromiseIgnored = _variant(
+    "FreeReturnPromiseIgnored", "Ignores the merchant's promise of free return shipping.",
+    freight_legs=lambda ground, remedy, free_return_shipping: freight_legs(ground, remedy, False))
+WholePriceAsCancellationFee = _variant(
+    "WholePriceAsCancellationFee", "Keeps the whole price when a service order is cancelled, whatever the schedule shown.",
+    cancellation_fee=lambda paid, fees, hours_left=float("inf"): paid)
+BareReturnLabel = _variant(
+    "BareReturnLabel", "Labels excluded goods without saying why they are excluded.",
+    return_label=lambda return_class, reason, days: "支持无理由退货" if return_class == "eligible" else "不支持无理由退货")
+PerishableWindowNeverCloses = _variant(
+    "PerishableWindowNeverCloses", "Accepts perishable quality reports long after the platform's window.",
+    report_window_closes_at=lambda signed_at, hours: signed_at + timedelta(days=3650))
+BrokenDiscountNotSettled = _variant(
+    "BrokenDiscountNotSettled", "Refunds the allocated share even when the return breaks a bundle or threshold discount.",
+    goods_refund=lambda allocated, net_paid_before, kept_cost_after: allocated)
+OutboundFreightDeductedTwice = _variant(
+    "OutboundFreightDeductedTwice", "Deducts the waived outbound freight twice when a free-shipping threshold breaks.",
+    outbound_freight_deduction=lambda *args: 2 * outbound_freight_deduction(*args))
+ProhibitedGoodsNotOnMerchant = _variant(
+    "ProhibitedGoodsNotOnMerchant", "Decides disputes over prohibited goods like any other, not finding the merchant liable.",
+    platform_decision=lambda remedy, prohibited, agreement, consumer_evidence, merchant_evidence:
+        DEFAULT_RULES.platform_decision(remedy, False, agreement, consumer_evidence, merchant_evidence))
+BrokenSealAccepted = _variant(
+    "BrokenSealAccepted", "Accepts food and cosmetics with a broken one-time seal as intact.",
+    failed_checks=lambda category, observations: [o for o in failed_checks(category, observations) if o != "seal_broken"])

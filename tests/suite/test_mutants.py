@@ -24,6 +24,15 @@ EXPECTED = {
     "WrongItemOnlyReturn": {"5.4.2.c-1"},
     "PlatformSidesWithMerchant": {"5.4.4.c-1"},
     "RefundLimitBeyondLaw": {"5.4.1.b-2"},
+    "WindowInUtc": {"5.4.1.a-3", "5.4.2.b-1", "5.4.2.b-2"},
+    "FreeReturnPromiseIgnored": {"5.4.1.a-5"},
+    "WholePriceAsCancellationFee": {"5.4.3.a-1", "5.4.3.c-1"},  # the fee shown, and the refund it leaves
+    "BareReturnLabel": {"5.4.1.a-1", "5.4.1.a-2"},  # no reason shown, so none to refuse on
+    "PerishableWindowNeverCloses": {"5.4.2.a-1"},
+    "BrokenDiscountNotSettled": {"5.4.1.b-2"},
+    "OutboundFreightDeductedTwice": {"5.4.1.a-4"},
+    "ProhibitedGoodsNotOnMerchant": {"5.4.4.d-4"},
+    "BrokenSealAccepted": {"5.4.1.b-1"},
 }
 HERE = Path(__file__).resolve().parent
 
