@@ -73,7 +73,8 @@ def load_spec(spec_dir: Path) -> LoadResult:
         if doc.data is None:
             return None
         problems = _schema_findings(doc, validators[schema])
-        findings.extend(problems)
+        explained = {f.line for f in doc.findings}  # a YAML trap on that line already says what is wrong
+        findings.extend(p for p in problems if p.line not in explained)
         return None if problems else doc
 
     standard_path = spec_dir / "standard.yaml"
