@@ -26,7 +26,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from caaad import __version__, trace  # noqa: E402
-from caaad.labels import ACTOR, MODE, PHASE, STRENGTH, label, outcome_label  # noqa: E402
+from caaad.labels import ACTOR, MODE, OUTCOME, PHASE, STRENGTH, label, outcome_label  # noqa: E402
 from caaad.scenarios import index_features  # noqa: E402
 from caaad.specload import SpecError, load_spec  # noqa: E402
 
@@ -82,6 +82,12 @@ def on_files(files, config):
             files.remove(existing)
         files.append(File.generated(config, uri, content=content))
     return files
+
+
+def on_page_content(html, page, config, files):
+    # The 中文 / English tab labels are controls, not text: keep them out of the search index (the search
+    # plugin skips elements marked data-search-exclude, and strips the mark from the page).
+    return html.replace('<div class="tabbed-labels">', '<div class="tabbed-labels" data-search-exclude="labels">')
 
 
 def _nav_pages(nav) -> list[str]:
@@ -191,6 +197,54 @@ def _anchor(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9.\-]+", "-", text).strip("-")
 
 
+def _toc_label(text: str, length: int = 14) -> str:
+    """The start of a text, for the table of contents (a data-toc-label attribute value)."""
+    text = re.sub(r'["{}\\\s]+', " ", text).strip()
+    return text if len(text) <= length else text[:length] + "…"
+
+
+def _editor_note(zh: str | None, en: str) -> list[str]:
+    """A note by the kit's editors, set apart from the standard's own text."""
+    title = "编者注 Editor's note" + ("" if zh else " (English only)")
+    return [f'!!! note "{title}"', "", _indent("\n\n".join(t for t in (zh, en) if t)), ""]
+
+
+def _strength_class(strength: str) -> str:
+    """shall and shall not are mandatory; should and should not recommended; may a permission."""
+    return "shall" if strength in ("shall", "shall_not") else ("should" if strength.startswith("should") else "may")
+
+
+def _badge(kind: str, value) -> str:
+    """A badge on an obligation card and in the legend: kind 'strength', 'mode' or 'outcome'."""
+    if kind == "strength":
+        css = f"caaad-strength caaad-{_strength_class(value)}"
+        return f'<span class="caaad-badge {css}">{label(STRENGTH, value)}</span>'
+    if kind == "mode":
+        return f'<span class="caaad-badge caaad-mode">{label(MODE, value)}</span>'
+    css = (value or "not_run").replace("_", "-")
+    return f'<span class="caaad-badge caaad-outcome caaad-{css}">{outcome_label(value)}</span>'
+
+
+def _legend() -> list[str]:
+    """What the badges and the card edges mean, as a table for a page under standard/."""
+    def badges(kind, values):
+        return " ".join(_badge(kind, v) for v in values)
+    return [
+        "| 徽章 Badge | 含义 Meaning |", "|---|---|",
+        f"| {badges('strength', ('shall', 'shall_not'))} | 强制性义务，卡片左缘为红色 Mandatory (red edge): "
+        "conformance is decided on these |",
+        f"| {badges('strength', ('should', 'should_not'))} | 推荐性义务，橙色 Recommended (orange edge): a failure "
+        "is an observation, not a nonconformity |",
+        f"| {badges('strength', ('may',))} | 允许，绿色 Permission (green edge) |",
+        f"| {badges('mode', MODE)} | 验证方式 How it is verified: scenarios run through the "
+        "adapter, evidence an auditor examines, or both ([verification modes](../auditors/index.md)) |",
+        f"| {badges('outcome', OUTCOME)} | 结果 Outcome of a run's `results.json`; a "
+        "documentary obligation stays *not tested* until an auditor has examined its evidence "
+        "([outcomes](../auditors/outcomes.md)) |",
+        "",
+    ]
+
+
 def _spec_problems_note() -> str:
     findings = STATE.load.findings
     if not findings:
@@ -246,11 +300,12 @@ title: 首页 Home
 
 # caaad · {std.get('code', 'T/CAAAD 001—2023')}《{title.get('zh', '')}》
 
-**caaad** 是团体标准 {std.get('code', '')}《{title.get('zh', '')}》的一致性测试工具包：标准的每一条款都成为数据，
-每一项可由系统行为证明的义务都有可执行的场景，每一次运行都生成逐条款的报告。
+**caaad** 是团体标准 {std.get('code', '')}《{title.get('zh', '')}》的一致性测试工具包：标准的每一条款都成为数据，\
+可由系统行为证明的义务配有可执行的场景（覆盖情况见下文“现状”），每一次运行都生成逐条款的报告。
 
 **caaad** is the conformance kit for {std.get('code', '')}, *{title.get('en', '')}*: the standard as data,
-executable scenarios for every obligation a system's behaviour can show, and clause-by-clause reports.
+executable scenarios for the obligations a system's behaviour can show (coverage under Status below), and
+clause-by-clause reports.
 
 - **读者 Readers** — [标准全文（中英对照）The standard, Chinese and English](standard/index.md): each clause with
   its obligations and the scenarios that verify them.
@@ -268,12 +323,12 @@ executable scenarios for every obligation a system's behaviour can show, and cla
 
 ## 现状 Status
 
-| | |
+| 项目 Item | 数量 Count |
 |---|---|
 | 条款 Clauses | {s['clauses_modelled']} of {s['clauses']} modelled |
 | 义务 Obligations | {s['obligations']} ({s['mandatory']} shall / shall not) |
 | 可执行义务有场景 Automated or hybrid obligations with a scenario | {s['with_scenarios']} of {s['automated_or_hybrid']} |
-| 场景 Scenarios | {s['scenarios']} |
+| 场景 Scenarios | {s['scenarios']} in {s['feature_files']} feature files (an outline runs once per example) |
 | 结果 Results | {results} |
 | 工具包 Kit | caaad {__version__}; spec `{spec.digest[:19]}…` |
 
@@ -291,7 +346,7 @@ def _standard_index() -> str:
             ("CCS", std.get("ccs", "")), ("发布日期 Published", std.get("published", "")),
             ("实施日期 Effective", std.get("effective", "")), ("起草规则 Drafting rules", std.get("drafting_rules", ""))]
     out = [f"# {std.get('code', '')} {title.get('zh', '')}", "", f"*{title.get('en', '')}*", "",
-           "| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows if v), "",
+           "| 项目 Item | 内容 Detail |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows if v), "",
            "## 目次 Contents", "",
            "- [前言 Foreword](front-matter.md#foreword) · [引言 Introduction](front-matter.md#introduction)"]
     groups = {g for g, _, _ in STATE.matrix.groups}
@@ -316,7 +371,9 @@ def _standard_index() -> str:
         depth = 0 if kind in ("scope", "normative-reference", "terms") or (kind == "section" and "." not in cid) else (
             cid.count(".") if cid[0].isdigit() else 1)
         out.append("    " * depth + (f"- [{text}]({target})" if target else f"- {text}"))
-    out += ["- [参考文献 Bibliography](bibliography.md)", "", "## 引用的法律 Laws cited", "",
+    out += ["- [参考文献 Bibliography](bibliography.md)", "", "## 图例 Legend", "",
+            "Each obligation of the clause pages is a card with these badges.", "", *_legend(),
+            "## 引用的法律 Laws cited", "",
             "Obligations cite these laws by abbreviation and article.", "",
             "| 简称 Abbr. | 名称 Title | 版本 Edition |", "|---|---|---|"]
     for law in std.get("laws", ()):
@@ -364,7 +421,7 @@ def _normative_references() -> str:
         t = doc.get("title", {})
         out += [f"## {doc['code']} {t.get('zh', '')} {{ #{_anchor(doc['code'])} }}", "", f"*{t.get('en', '')}*", ""]
         if doc.get("note"):
-            out += ['!!! note "注 Note"', "", _indent(doc["note"]["zh"]), "", _indent(doc["note"]["en"]), ""]
+            out += _editor_note(doc["note"].get("zh"), doc["note"]["en"])
     return "\n".join(out) + "\n"
 
 
@@ -372,7 +429,7 @@ def _bibliography() -> str:
     out = ["# 参考文献 Bibliography", ""]
     for item in STATE.load.spec.standard.get("bibliography", ()):
         text = item["text"]
-        out += [f"[{item['n']}] {text['zh']}", "", f"<small>{text['en']}</small>", ""]
+        out += [f"\\[{item['n']}\\] {text['zh']}<br>", f"<small>{text['en']}</small>", ""]
     return "\n".join(out) + "\n"
 
 
@@ -382,9 +439,21 @@ def _group_page(group: str, title, entries) -> str:
     if group == "A":
         out += ['!!! info "资料性附录 Informative annex"', "",
                 "    附录A为资料性附录。 Annex A is informative.", ""]
+    out += _contents(entries)
+    out += ['??? info "图例 Legend: badges and card colours"', "", _indent("\n".join(_legend())), ""]
     for entry in entries:
         out += _clause(entry)
     return "\n".join(out) + "\n"
+
+
+def _contents(entries) -> list[str]:
+    """The clauses of a group page and links to their obligation cards: the page's own table of contents."""
+    out = ["| 条款 Clause | 义务 Obligations |", "|---|---|"]
+    for entry in entries:
+        title = f" {entry.title.zh} {entry.title.en}" if entry.title else ""
+        cards = " · ".join(f"[{row.id.removeprefix(entry.id + '.')}](#{row.id})" for row in entry.rows)
+        out.append(f"| [{entry.id}{title}](#{entry.id}) | {cards or '—'} |")
+    return out + [""]
 
 
 def _clause(entry) -> list[str]:
@@ -402,32 +471,45 @@ def _clause(entry) -> list[str]:
     doc = STATE.load.documents.get(clause.source.file)
     notes = doc.data.get("notes") if doc and isinstance(doc.data, dict) else None
     if notes:
-        out += ['!!! note "说明 Note"', "", _indent(str(notes)), ""]
+        out += _editor_note(None, str(notes))
     if clause.lead_in:
         out += [_tabs(clause.lead_in.zh, clause.lead_in.en, _translation(clause.lead_in.translation_status)), ""]
     for statement in clause.statements:
         if statement.id != clause.id:
             letter = statement.id.rsplit(".", 1)[1]
-            out += [f"### {letter}) {{ #{statement.id} }}", ""]
+            toc = _toc_label(f"{letter}) {statement.text.zh}")
+            out += [f'### {letter}) {{ #{statement.id} data-toc-label="{toc}" }}', ""]
         out += [_tabs(statement.text.zh, statement.text.en, _translation(statement.text.translation_status)), ""]
         for o in statement.obligations:
             out += _card(STATE.matrix.rows[o.id])
     return out
 
 
+def _legal_refs(o) -> str:
+    """The obligation's legal references, one line per law: the law once, then its articles."""
+    laws = {law.get("abbr"): law for law in STATE.load.spec.standard.get("laws", ())}
+    by_law: dict[str, list] = {}
+    for r in o.legal_refs:
+        by_law.setdefault(r.law, []).append(r)
+    lines = []
+    for abbr, refs in by_law.items():
+        law = laws.get(abbr)
+        t = law.get("title", {}) if law else {}
+        name = f" 《{t['zh']}》 <small>{t.get('en', '')}</small>" if t.get("zh") else ""
+        link = f"[{abbr}](index.md#law-{_anchor(abbr)})" if law else abbr
+        articles = "; ".join(f"第{r.article}条 Art. {r.article}" + (f" <small>({_esc(r.note)})</small>" if r.note else "")
+                             for r in refs)
+        lines.append(f"{link}{name}: {articles}")
+    return "<br>".join(lines)
+
+
 def _card(row) -> list[str]:
     o = row.obligation
     m = STATE.matrix
-    strength_class = "shall" if o.mandatory else o.strength.replace("_", "-")
-    outcome_class = row.outcome or "not-run"
-    badges = " ".join([
-        f'<span class="caaad-badge caaad-{strength_class}">{label(STRENGTH, o.strength)}</span>',
-        f'<span class="caaad-badge">{label(MODE, o.mode)}</span>',
-        f'<span class="caaad-badge caaad-outcome caaad-{outcome_class.replace("_", "-")}">{outcome_label(row.outcome)}</span>',
-    ])
+    badges = " ".join([_badge("strength", o.strength), _badge("mode", o.mode), _badge("outcome", row.outcome)])
     actor = label(ACTOR, o.actor) + (f" (+ {', '.join(label(ACTOR, a) for a in o.co_actors)})" if o.co_actors else "")
-    facts = [("情态动词 Modal verb", f"{o.modal or '无 none'} → {label(STRENGTH, o.strength)}"),
-             ("主体 Actor", actor), ("阶段 Phase", label(PHASE, o.phase)), ("验证方式 Verification", label(MODE, o.mode))]
+    facts = [("情态动词 Modal verb", f"{o.modal or '无 none'} → {o.strength.replace('_', ' ')}"),
+             ("主体 Actor", actor), ("阶段 Phase", label(PHASE, o.phase))]
     for p in o.params:
         unit = UNITS.get(p.unit, p.unit or "")
         if p.kind == "fixed":
@@ -438,28 +520,25 @@ def _card(row) -> list[str]:
                 value += f"; 法定上限 legal maximum {p.legal_max}"
         desc = f"<br><small>{_esc(p.description.zh)} {_esc(p.description.en)}</small>" if p.description else ""
         facts.append(("参数 Parameter", f"`{p.name}`: {value}{desc}"))
-    laws = {law.get("abbr"): law for law in STATE.load.spec.standard.get("laws", ())}
-    for r in o.legal_refs:
-        law = laws.get(r.law, {})
-        t = law.get("title", {})
-        name = f"《{t['zh']}》 {t.get('en', '')}" if t.get("zh") else ""
-        link = f"[{r.law}](index.md#law-{_anchor(r.law)})" if law else r.law
-        note = f"<br><small>{_esc(r.note)}</small>" if r.note else ""
-        facts.append(("法律依据 Legal reference", f"{link} 第{r.article}条 Art. {r.article} — {name}{note}"))
-    outcome = outcome_label(row.outcome) + (f" — {_esc(row.reason)}" if row.reason else "")
-    facts += [("结果 Outcome", outcome), ("来源 Source", f"`{o.source}`")]
+    if o.legal_refs:
+        facts.append(("法律依据 Legal basis", _legal_refs(o)))
+    if row.reason:
+        facts.append(("结果说明 Outcome", f"{outcome_label(row.outcome)} — {_esc(row.reason)}"))
+    facts.append(("来源 Source", f"`{o.source}`"))
 
-    out = [f'<div class="caaad-card caaad-card-{strength_class}" markdown>', "",
+    out = [f'<div class="caaad-card caaad-card-{_strength_class(o.strength)}" markdown>', "",
            f"#### {o.id} {{ #{o.id} }}", "", badges, "",
-           _tabs(o.text.zh, o.text.en, _translation(o.text.translation_status)), "",
-           "| 项目 Item | 内容 Detail |", "|---|---|", *(f"| {k} | {v} |" for k, v in facts), ""]
+           _tabs(o.text.zh, o.text.en, _translation(o.text.translation_status)), ""]
+    for term, value in facts:
+        out += [term, f":   {value}", ""]
     if o.classification_note:
         out += ['??? note "强度归类说明 Why this strength"', "", _indent(_esc(o.classification_note.zh)), "",
                 _indent(_esc(o.classification_note.en)), ""]
     if o.automated:
         out += ["**场景检查 What the scenarios check**", "", _tabs(o.automated.zh, o.automated.en), ""]
     if o.evidence:
-        out += ["**证据 Evidence the auditor examines**", "", "| | 审查 Examine | 通过准则 Pass criterion |", "|---|---|---|"]
+        out += ["**证据 Evidence the auditor examines**", "",
+                "| 编号 No. | 审查 Examine | 通过准则 Pass criterion |", "|---|---|---|"]
         out += [f"| {e.id} | {_esc(e.examine.zh)}<br><small>{_esc(e.examine.en)}</small> | "
                 f"{_esc(e.criterion.zh)}<br><small>{_esc(e.criterion.en)}</small> |" for e in o.evidence]
         out.append("")
@@ -475,7 +554,6 @@ def _card(row) -> list[str]:
     return out
 
 
-_SCENARIO_LINE = re.compile(r"\s*(场景大纲|场景剧本|剧本大纲|场景|剧本|规则|背景|例子|Scenario|Rule|Background)\s*:")
 _BLOCK_END = re.compile(r"\s*(场景大纲|场景剧本|剧本大纲|场景|剧本|规则|Scenario|Rule)\s*:|\s*@")
 
 

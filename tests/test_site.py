@@ -126,6 +126,25 @@ def test_matrix_and_cards_show_outcomes_from_results(site, loaded, run_results):
     assert "caaad-passed" in html and "通过 / passed" in html
 
 
+def test_group_pages_can_be_navigated_clause_by_clause(site, loaded):
+    spec, _ = loaded
+    clause = spec.clause("5.4.2")
+    html = page(site, "standard/5.4")
+    contents = html[:html.index('id="5.4.1"')]  # the contents table and the legend, before the first clause
+    assert 'href="#5.4.2"' in contents
+    assert all(f'href="#{o.id}"' in contents for s in clause.statements for o in s.obligations)
+    assert "caaad-strength caaad-shall" in contents and "caaad-outcome caaad-failed" in contents  # the legend
+    toc = html[html.index('data-md-component="toc"'):]
+    statement = clause.statements[1]
+    assert f'href="#{statement.id}"' in toc and escape(statement.text.zh[:8], quote=False) in toc
+
+
+def test_search_leaves_out_the_tab_labels(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d["location"] for d in index["docs"] if re.search(r"中文\W*English", d["text"])]
+    assert 'data-search-exclude' not in page(site, "standard/5.4")
+
+
 def test_search_finds_chinese_words_on_their_clauses(site):
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     separator = re.compile(index["config"]["separator"])
@@ -177,7 +196,8 @@ def test_without_results_everything_reads_not_run(hook):
     site_hook._load(root)
     pages = site_hook._pages()
     assert "未运行 / not run" in pages["matrix.md"] and "通过 / passed" not in pages["matrix.md"]
-    assert "caaad-not-run" in pages["standard/5.4.md"] and "caaad-passed" not in pages["standard/5.4.md"]
+    clauses = pages["standard/5.4.md"].split("\n## ", 1)[1]  # the clauses and their cards, after the legend
+    assert "caaad-not-run" in clauses and "caaad-passed" not in clauses
 
 
 def test_unreadable_results_do_not_fail_the_build(hook, monkeypatch):

@@ -5,6 +5,7 @@ the schemas the kit validates against.
 """
 
 import json
+import re
 from typing import Any
 
 from .schema import Contract
@@ -13,13 +14,14 @@ _DEF_PREFIX = "../contract.json#/$defs/"
 
 
 def render_markdown(contract: Contract) -> str:
-    lines = [f"# Adapter contract {contract.version}", "", contract.title, "", contract.description, "",
+    lines = [f"# 适配器契约 Adapter contract {contract.version}", "", _prose(contract.title), "",
+             _prose(contract.description), "",
              "| operation | capability | summary |", "|---|---|---|"]
-    lines += [f"| [`{op.name}`](#{op.name}) | {op.capability} | {op.summary} |" for op in contract.operations.values()]
+    lines += [f"| [`{op.name}`](#{op.name}) | {op.capability} | {_prose(op.summary)} |" for op in contract.operations.values()]
     lines += ["", *_HTTP_BINDING.strip("\n").splitlines()]
     for op in contract.operations.values():
-        lines += ["", f"## {op.name}", "", f"*{op.summary}* — capability `{op.capability}`, since {op.since}.", "",
-                  op.description, "", "**Request**", ""]
+        lines += ["", f"## {op.name}", "", f"*{_prose(op.summary)}* — capability `{op.capability}`, since {op.since}.", "",
+                  _prose(op.description), "", "**Request**", ""]
         lines += _fields(op.request_schema)
         lines += ["", "**Response**", ""]
         lines += _fields(op.response_schema)
@@ -95,5 +97,12 @@ def _type(schema: Any) -> str:
     return str(schema.get("type", "object"))
 
 
+def _prose(text: str) -> str:
+    """Contract prose as Markdown text: placeholders such as <name> are words, not HTML tags (code
+    spans stay as written: Markdown shows them literally)."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(p if p.startswith("`") else p.replace("<", "&lt;").replace(">", "&gt;") for p in parts)
+
+
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return _prose(" ".join(text.split())).replace("|", "\\|")

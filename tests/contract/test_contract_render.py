@@ -10,7 +10,7 @@ PAGE = render_markdown(CONTRACT)
 
 
 def test_title_and_index():
-    assert PAGE.startswith(f"# Adapter contract {CONTRACT.version}\n")
+    assert PAGE.startswith(f"# 适配器契约 Adapter contract {CONTRACT.version}\n")
     for op in CONTRACT.operations.values():
         assert f"| [`{op.name}`](#{op.name}) | {op.capability} | {op.summary} |" in PAGE
 
@@ -39,3 +39,7 @@ def test_shared_definitions_table():
     assert "## Shared definitions" in PAGE
     assert "| `fen` | integer | Money in integer fen" in PAGE
     assert all(f"| `{name}` |" in PAGE for name in CONTRACT.defs)
+
+
+def test_placeholders_in_prose_are_shown_not_swallowed_as_html():
+    assert "operations/&lt;name&gt;.json" in PAGE and "operations/<name>.json" not in PAGE.replace("`operations/<name>.json`", "")
