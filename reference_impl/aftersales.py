@@ -24,7 +24,7 @@ class AfterSalesMixin:
         verdict = self._assess(order, ground, remedy, lines, now)
         if verdict == "merchant":
             record["status"] = "pending_merchant"
-            self._deadline(record, "merchant_response", now + self.platform_rules["merchant_response_limit"].duration)
+            self._deadline(record, "merchant_response", now + self.platform_rules["after_sales_request_response_limit"].duration)
         elif verdict == "accept":
             self._accept(record, order, remedy, now)
         else:
@@ -205,7 +205,7 @@ class AfterSalesMixin:
         return sorted(events)
 
     def _on_merchant_silent(self, record: dict, order: dict, at: datetime) -> None:
-        self._accept(record, order, record["remedy"], at)  # merchant_response_limit: on_expiry request_accepted
+        self._accept(record, order, record["remedy"], at)  # after_sales_request_response_limit: on_expiry request_accepted
 
     def _on_refund_due(self, record: dict, order: dict, at: datetime) -> None:
         self._pay_due(record, at)

@@ -13,11 +13,11 @@ _UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": tim
 # Ceilings set by law (7D Art 13: refund within 7 days of receipt; 7D Art 11, 31: return address and
 # handling within 15 days of the request).
 LEGAL_MAXIMA = {"refund_after_receipt": timedelta(days=7), "return_address_limit": timedelta(days=15),
-                "merchant_response_limit": timedelta(days=15)}
+                "after_sales_request_response_limit": timedelta(days=15)}
 # What the service does when these limits pass; a declaration must say the same.
-IMPLEMENTED_ON_EXPIRY = {"merchant_response_limit": "request_accepted", "negotiation_period": "platform_decides",
+IMPLEMENTED_ON_EXPIRY = {"after_sales_request_response_limit": "request_accepted", "negotiation_period": "platform_decides",
                          "return_inspection_time_limit": "deemed_received_intact"}
-REQUIRED = ("merchant_response_limit", "return_address_limit", "refund_after_receipt", "perishable_report_window",
+REQUIRED = ("after_sales_request_response_limit", "return_address_limit", "refund_after_receipt", "perishable_report_window",
             "return_inspection_time_limit", "negotiation_period", "service_refund_after_agreement")
 
 

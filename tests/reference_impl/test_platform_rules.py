@@ -37,7 +37,7 @@ def test_return_address_limit_in_hours_is_checked_too(tmp_path):
 
 def test_missing_rule_is_refused(tmp_path):
     path = _write(tmp_path, lambda entries: entries.pop(0))
-    with pytest.raises(ValueError, match="missing platform rules: merchant_response_limit"):
+    with pytest.raises(ValueError, match="missing platform rules: after_sales_request_response_limit"):
         load_platform_rules(path)
 
 

@@ -19,7 +19,7 @@ def test_describe_declares_everything_and_required_rules(shop):
     assert description["contract_version"] == load_contract().version
     assert set(description["capabilities"]) == set(load_contract().defs["capability"]["enum"])
     names = {r["name"] for r in description["platform_rules"]}
-    assert {"merchant_response_limit", "return_address_limit", "refund_after_receipt", "perishable_report_window",
+    assert {"after_sales_request_response_limit", "return_address_limit", "refund_after_receipt", "perishable_report_window",
             "return_inspection_time_limit", "negotiation_period", "service_refund_after_agreement"} <= names
 
 
