@@ -125,11 +125,9 @@ def _location(scenario) -> str:
 @pytest.fixture
 def sut(request):
     """The system under test, new for each scenario, behind the contract's validating client."""
-    from .contract import ContractClient, load_adapter
-    adapter = load_adapter(request.config.getoption("adapter"))
-    yield ContractClient(adapter)
-    if callable(getattr(adapter, "close", None)):  # e.g. HttpAdapter ends its session
-        adapter.close()
+    from .contract import ContractClient, opened_adapter
+    with opened_adapter(request.config.getoption("adapter")) as adapter:
+        yield ContractClient(adapter)
 
 
 @pytest.fixture

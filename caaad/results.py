@@ -15,16 +15,12 @@ RESULTS_FORMAT = 1
 
 
 def describe_adapter(adapter_spec: str) -> tuple[dict | None, str | None]:
-    from .contract import ContractClient, load_adapter
-    adapter = None
+    from .contract import ContractClient, opened_adapter
     try:
-        adapter = load_adapter(adapter_spec)
-        return ContractClient(adapter).describe(), None
+        with opened_adapter(adapter_spec) as adapter:
+            return ContractClient(adapter).describe(), None
     except Exception as e:  # reported in results.json and by `caaad run`; scenarios show it as error
         return None, f"{type(e).__name__}: {e}"
-    finally:
-        if callable(getattr(adapter, "close", None)):
-            adapter.close()
 
 
 def build_results(*, scenarios, spec, adapter, profile, started, finished) -> dict:

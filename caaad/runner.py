@@ -30,14 +30,13 @@ def cmd_run(args) -> int:
     import pytest
 
     from .usage import UsageError
-    from .contract import AdapterLoadError, load_adapter
+    from .contract import AdapterLoadError, opened_adapter
     from .contract.http import redact
     try:
-        adapter = load_adapter(args.adapter)
+        with opened_adapter(args.adapter):
+            pass  # a system that cannot be loaded or reached stops the run here, in one line
     except AdapterLoadError as e:
         raise UsageError(f"--adapter {redact(args.adapter)}: {e}") from None
-    if callable(getattr(adapter, "close", None)):
-        adapter.close()
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)

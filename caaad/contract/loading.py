@@ -2,7 +2,8 @@
 the URL of a system served over the HTTP binding ("http://host:port/base": a new session each time)."""
 
 import importlib
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from .errors import AdapterLoadError
 from .schema import Contract, load_contract
@@ -38,3 +39,15 @@ def load_adapter(spec: str, contract: Contract | None = None) -> Any:
         return cls()
     except Exception as exc:  # a vendor's constructor failing is a load error, reported in one line
         raise AdapterLoadError(f"cannot create {spec}: {type(exc).__name__}: {exc}") from None
+
+
+@contextmanager
+def opened_adapter(spec: str, contract: Contract | None = None) -> Iterator[Any]:
+    """A loaded adapter, closed afterwards when it has close() (HttpAdapter: ends its session)."""
+    adapter = load_adapter(spec, contract)
+    try:
+        yield adapter
+    finally:
+        if callable(getattr(adapter, "close", None)):
+            adapter.close()
+
