@@ -8,7 +8,7 @@ from .model import Obligation, Spec
 
 COLUMNS = ("id", "clause", "statement", "strength", "modal", "actor", "co_actors", "phase", "verification",
            "text_zh", "text_en", "translation_status", "automated_zh", "automated_en", "evidence", "params",
-           "legal_refs", "classification_note_en", "fingerprint", "source")
+           "legal_refs", "classification_note_zh", "classification_note_en", "fingerprint", "source")
 
 
 def obligation_row(o: Obligation) -> dict:
@@ -19,11 +19,16 @@ def obligation_row(o: Obligation) -> dict:
         "translation_status": o.text.translation_status,
         "automated_zh": o.automated.zh if o.automated else "", "automated_en": o.automated.en if o.automated else "",
         "evidence": [{"id": e.id, "examine": vars(e.examine), "criterion": vars(e.criterion)} for e in o.evidence],
-        "params": [{k: v for k, v in vars(p).items() if v is not None and k != "description"} for p in o.params],
-        "legal_refs": [str(r) for r in o.legal_refs],
+        "params": [_present({**vars(p), "description": vars(p.description) if p.description else None}) for p in o.params],
+        "legal_refs": [_present(vars(r)) for r in o.legal_refs],
+        "classification_note_zh": o.classification_note.zh if o.classification_note else "",
         "classification_note_en": o.classification_note.en if o.classification_note else "",
         "fingerprint": o.fingerprint or "", "source": str(o.source),
     }
+
+
+def _present(fields: dict) -> dict:
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def export_json(spec: Spec) -> str:
@@ -46,7 +51,8 @@ def export_csv(spec: Spec) -> str:
         row = obligation_row(o)
         for key in ("evidence", "params"):
             row[key] = json.dumps(row[key], ensure_ascii=False) if row[key] else ""
-        row["legal_refs"] = "; ".join(row["legal_refs"])
+        row["legal_refs"] = "; ".join(f"{r['law']} Art {r['article']}" + (f" ({r['note']})" if "note" in r else "")
+                                      for r in row["legal_refs"])
         writer.writerow(row)
     return out.getvalue()
 

@@ -120,13 +120,14 @@ def test_export_json_has_every_obligation_with_all_columns(caaad, mini):
     assert a1["statement"] == "5.1.1.a" and a1["clause"] == "5.1.1"
     assert a1["verification"] == "automated" and a1["automated_en"] == "Scenarios check that a complaint is accepted"
     assert a1["params"] == [{"name": "complaint_ack", "kind": "fixed", "unit": "day", "value": 2}]
-    assert a1["legal_refs"] and "ECL" in a1["legal_refs"][0] and "59" in a1["legal_refs"][0]
+    assert a1["legal_refs"] and a1["legal_refs"][0]["law"] == "ECL" and a1["legal_refs"][0]["article"] == "59"
     assert a1["fingerprint"] == fingerprint(O_A_1)
     assert a1["source"] == f"spec/{C511}:{mini.id_line(C511, '5.1.1.a-1')}"
     assert b1["co_actors"] == "merchant" and b1["verification"] == "hybrid"
     assert b1["evidence"] == [{"id": "E1", "examine": {"zh": "售后团队名单", "en": "The after-sales team roster"},
                                "criterion": {"zh": "团队专职", "en": "The team is dedicated"}}]
-    assert b1["params"] == [{"name": "response_time", "kind": "platform_rule", "unit": "hour", "legal_max": 48}]
+    assert b1["params"] == [{"name": "response_time", "kind": "platform_rule", "unit": "hour", "legal_max": 48,
+                             "description": {"zh": "平台规定时限", "en": "Time limit set by the platform"}}]
 
 
 def test_export_csv_has_every_obligation_with_all_columns(caaad, mini):
@@ -145,7 +146,7 @@ def test_export_csv_has_every_obligation_with_all_columns(caaad, mini):
     assert json.loads(by_id["5.1.1.b-1"]["evidence"])[0]["criterion"]["en"] == "The team is dedicated"
     assert json.loads(by_id["5.1.1.a-1"]["params"]) == [{"name": "complaint_ack", "kind": "fixed", "unit": "day", "value": 2}]
     assert by_id["5.1.1.a-2"]["params"] == "" and by_id["5.1.1.a-2"]["modal"] == "可"
-    assert "ECL" in by_id["5.1.1.a-1"]["legal_refs"]
+    assert "ECL Art 59" in by_id["5.1.1.a-1"]["legal_refs"]
 
 
 def test_export_to_a_file(caaad, mini, tmp_path):
