@@ -60,11 +60,36 @@ def cmd_run(args) -> int:
     if not results["scenarios"]:
         print("caaad: no scenario ran (check -k/-m)", file=sys.stderr)
         return 1
+    report_path = out / "report.md"
+    report_path.write_text(report_markdown(results, results_path), encoding="utf-8")
     print(summary(results))
-    print(f"wrote {results_path} and {junit_path}")
+    print(f"wrote {results_path}, {junit_path} and {report_path}")
     bad = [r for r in results["obligations"] if r["in_scope"] and r["outcome"] in FAILING]
     bad_scenarios = [s for s in results["scenarios"] if s["outcome"] in FAILING]
     return 1 if bad or bad_scenarios else 0
+
+
+def report_markdown(results: dict, results_path: Path) -> str:
+    """The run for people: the traceability matrix with this run's outcomes, then each failure."""
+    from .paths import features_dir, spec_dir
+    from .scenarios import index_features
+    from .specload import load_spec
+    from .trace import KNOWN_GAPS_FILE, build, load_known_gaps, load_results, render_markdown
+    spec = load_spec(spec_dir()).spec
+    known_path = spec_dir() / KNOWN_GAPS_FILE
+    known = load_known_gaps(known_path) if known_path.is_file() else None
+    matrix = build(spec, index_features(features_dir(), spec.obligations), load_results(results_path), known)
+    system = results["adapter"]["describe"] or {}
+    lines = [render_markdown(matrix).rstrip(), "", "## 被测系统 System under test", "",
+             f"- adapter: `{results['adapter']['spec']}`; contract {system.get('contract_version', '?')}; "
+             f"kit {results['kit']['version']}; profile `{results['profile']}`"]
+    lines += [f"- platform rule `{r['name']}`: {r['value']} {r['unit']}, on expiry {r['on_expiry']}"
+              for r in system.get("platform_rules", ())]
+    problems = [s for s in results["scenarios"] if s["outcome"] in FAILING]
+    lines += ["", "## 未通过的场景 Failed and errored scenarios", ""]
+    lines += [f"- **{s['outcome']}** `{s['location']}` {s['name']} ({', '.join(s['obligations'])}): {s['message']}"
+              for s in problems] or ["None."]
+    return "\n".join(lines) + "\n"
 
 
 def summary(results: dict) -> str:

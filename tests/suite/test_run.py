@@ -55,6 +55,13 @@ def test_results_document_the_run(full_runs):
     assert "5.4.1" in done.stdout and "wrote" in done.stdout
 
 
+def test_report_md_is_the_matrix_with_this_runs_outcomes(full_runs):
+    report = (full_runs["out"] / "serial" / "report.md").read_text(encoding="utf-8")
+    assert report.startswith("# 追溯矩阵 Traceability matrix")
+    assert "| 5.4.1 | 5.4.1.b-3 | 应 shall |" in report and "通过 / passed" in report
+    assert report.rstrip().endswith("## 未通过的场景 Failed and errored scenarios\n\nNone.")
+
+
 def test_junit_has_one_testcase_per_scenario(full_runs):
     _, results = full_runs["serial"]
     cases = ET.parse(full_runs["out"] / "serial" / "junit.xml").getroot().iter("testcase")
@@ -113,6 +120,8 @@ def test_system_that_raises_makes_scenarios_error_never_passed(tmp_path):
     assert all("AdapterFailure: operation place_order: adapter failed: RuntimeError: database is locked" in s["message"]
                for s in results["scenarios"])
     assert outcomes(results)["5.4.1.b-3"] == "error"
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "- **error** `features/5.4/5.4.1.feature:" in report and "database is locked" in report
 
 
 def test_answer_outside_the_contract_is_an_error_naming_operation_and_path(tmp_path):
