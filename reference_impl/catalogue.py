@@ -29,6 +29,7 @@ class CatalogueMixin:
             raise ServiceError("service terms are required for category service and only for it")
         promises = promises or {}
         window_days = promises.get("return_window_days", 7)
+        no_reason_return = self.rules.shown_return_class(category, no_reason_return)
         product_id = self.store.new_id("product")
         product = {
             "product_id": product_id, "merchant_id": merchant_id, "title": title, "category": category,

@@ -102,7 +102,8 @@ def product_page_shows_class(ctx: Scenario, return_class: str, reason: str):
     shown = ctx.notes["shown"]
     expected = {"class": RETURN_CLASS[return_class], "reason": EXCLUSION_REASON[reason]}
     assert shown["no_reason_return"] == expected, (
-        f"5.4.1.a-1: the product page must show the no-reason return class the merchant set, {expected}; "
+        f"5.4.1.a: the product page must show the no-reason return class {expected}, the class the listing has "
+        f"under CPL Art 25 and 7D Art 6-7; "
         f"the system shows {shown['no_reason_return']}")
     label = shown["return_label"]
     if expected["class"] == "eligible":

@@ -15,6 +15,7 @@ class Rules:
     window_closes_at: Callable = windows.window_closes_at
     report_window_closes_at: Callable = windows.report_window_closes_at
     remedies_offered: Callable = eligibility.remedies_offered
+    shown_return_class: Callable = eligibility.shown_return_class
     no_reason_exclusion: Callable = eligibility.no_reason_exclusion
     return_label: Callable = eligibility.return_label
     failed_checks: Callable = intactness.failed_checks

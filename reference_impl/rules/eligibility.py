@@ -29,6 +29,24 @@ def remedies_offered(ground: str) -> frozenset[str]:
     return frozenset(_REMEDIES.get(ground, ()))
 
 
+# Statutory exclusions tied to the kind of goods (CPL Art 25); 消费者定作 can apply to goods of any category.
+_CATEGORIES_OF_REASON = {
+    "fresh_perishable": {"fresh"},
+    "digital_downloaded_or_unsealed": {"digital"},
+    "periodical_delivered": {"periodical"},
+}
+
+
+def shown_return_class(category: str, declared: dict) -> dict:
+    """The no-reason return class the platform shows for a listing (5.4.1.a): a statutory exclusion
+    the goods' category cannot have (a T-shirt 'fresh and perishable') does not conform to CPL
+    Art 25, so the goods are shown, and treated, as eligible."""
+    allowed = _CATEGORIES_OF_REASON.get(declared.get("reason"))
+    if declared["class"] == "excluded_by_law" and allowed is not None and category not in allowed:
+        return {"class": "eligible", "reason": None}
+    return declared
+
+
 def no_reason_exclusion(return_class: str, exclusion_confirmed: bool) -> str | None:
     """Rejection code when a no-reason return may be refused, else None. A confirmable exclusion
     binds only when this purchase carried the consumer's confirmation (7D Art 20)."""

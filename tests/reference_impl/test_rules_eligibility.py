@@ -44,3 +44,16 @@ def test_confirmation_label_names_reason_and_the_unconfirmed_case():
 
 def test_eligible_label_shows_the_period_that_applies():
     assert return_label("eligible", None, 15) == "支持15天无理由退货"
+
+
+def test_a_statutory_exclusion_the_category_cannot_have_is_shown_as_eligible():
+    from caaad.reference_impl.rules.eligibility import shown_return_class
+    assert shown_return_class("clothing", {"class": "excluded_by_law", "reason": "fresh_perishable"}) == \
+        {"class": "eligible", "reason": None}
+    assert shown_return_class("books", {"class": "excluded_by_law", "reason": "periodical_delivered"})["class"] == "eligible"
+    for category, reason in (("fresh", "fresh_perishable"), ("digital", "digital_downloaded_or_unsealed"),
+                             ("periodical", "periodical_delivered"), ("clothing", "made_to_order")):
+        declared = {"class": "excluded_by_law", "reason": reason}
+        assert shown_return_class(category, declared) == declared
+    confirmable = {"class": "excluded_with_confirmation", "reason": "devalued_once_activated_or_tried"}
+    assert shown_return_class("electronics", confirmable) == confirmable

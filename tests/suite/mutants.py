@@ -123,6 +123,9 @@ ProhibitedGoodsNotOnMerchant = _variant(
     "ProhibitedGoodsNotOnMerchant", "Decides disputes over prohibited goods like any other, not finding the merchant liable.",
     platform_decision=lambda remedy, prohibited, agreement, consumer_evidence, merchant_evidence:
         DEFAULT_RULES.platform_decision(remedy, False, agreement, consumer_evidence, merchant_evidence))
+MerchantExclusionTrusted = _variant(
+    "MerchantExclusionTrusted", "Shows and applies any statutory exclusion a merchant declares, even one its goods cannot have.",
+    shown_return_class=lambda category, declared: declared)
 BrokenSealAccepted = _variant(
     "BrokenSealAccepted", "Accepts food and cosmetics with a broken one-time seal as intact.",
     failed_checks=lambda category, observations: [o for o in failed_checks(category, observations) if o != "seal_broken"])

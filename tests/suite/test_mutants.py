@@ -33,6 +33,7 @@ EXPECTED = {
     "OutboundFreightDeductedTwice": {"5.4.1.a-4"},
     "ProhibitedGoodsNotOnMerchant": {"5.4.4.d-4"},
     "BrokenSealAccepted": {"5.4.1.b-1"},
+    "MerchantExclusionTrusted": {"5.4.1.a-2"},
 }
 HERE = Path(__file__).resolve().parent
 
