@@ -14,7 +14,7 @@ STRENGTH = {
 ACTOR = {
     "platform": ("电子商务平台", "e-commerce platform"),
     "merchant": ("商家", "merchant"),
-    "live_room_operator": ("直播间运营者", "live room operator"),
+    "live_room_operator": ("直播间运营者", "live-room operator"),
     "anchor_marketing_staff": ("主播及直播营销人员", "anchor and marketing staff"),
     "operator_after_sales_staff": ("直播间运营者售后服务人员", "operator's after-sales staff"),
     "service_organisation": ("直播营销人员服务机构", "service organisation"),
