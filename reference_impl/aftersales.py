@@ -205,7 +205,9 @@ class AfterSalesMixin:
         return sorted(events)
 
     def _on_merchant_silent(self, record: dict, order: dict, at: datetime) -> None:
-        self._accept(record, order, record["remedy"], at)  # after_sales_request_response_limit: on_expiry request_accepted
+        # after_sales_request_response_limit, on_expiry request_accepted: the system's acceptance is the response
+        self._meet(record, "merchant_response", at)
+        self._accept(record, order, record["remedy"], at)
 
     def _on_refund_due(self, record: dict, order: dict, at: datetime) -> None:
         self._pay_due(record, at)

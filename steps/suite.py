@@ -16,6 +16,7 @@ pytest_plugins = [
     "caaad.steps.returns",
     "caaad.steps.disputes",
     "caaad.steps.services",
+    "caaad.steps.aftersales_service",
 ]
 
 # The same folder the kit indexes and checks (caaad.paths: the repository's features/ or the installed

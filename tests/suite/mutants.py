@@ -11,8 +11,10 @@ from caaad.reference_impl.adapter import ReferenceAdapter
 from caaad.reference_impl.rules import DEFAULT_RULES
 from caaad.reference_impl.rules.china_time import china_date, start_of_china_day
 from caaad.reference_impl.rules.freight import Freight, freight_legs, outbound_freight_deduction
-from caaad.reference_impl.rules.eligibility import remedies_offered
-from caaad.reference_impl.rules.intactness import failed_checks
+from caaad.reference_impl.rules.eligibility import remedies_offered, shown_return_class
+from caaad.reference_impl.rules.intactness import failed_checks, return_refusal
+from caaad.reference_impl.rules.windows import window_closes_at
+from caaad.reference_impl.service import AfterSalesService
 
 
 def _variant(name: str, doc: str, **rules):
@@ -129,3 +131,93 @@ MerchantExclusionTrusted = _variant(
 BrokenSealAccepted = _variant(
     "BrokenSealAccepted", "Accepts food and cosmetics with a broken one-time seal as intact.",
     failed_checks=lambda category, observations: [o for o in failed_checks(category, observations) if o != "seal_broken"])
+
+
+# --- clauses 4.2, 5.1.3 and 5.3 ------------------------------------------------------------------------------
+# Where the bug lives in how the service applies a rule rather than in the rule itself, the variant
+# overrides one method of the service (AfterSalesService) and runs it behind the reference adapter.
+
+def _service_variant(name: str, doc: str, **methods):
+    service = type(f"{name}Service", (AfterSalesService,), methods)
+
+    def __init__(self):
+        ReferenceAdapter.__init__(self, service=service())
+    return type(name, (ReferenceAdapter,), {"__init__": __init__, "__doc__": doc})
+
+
+class PromisesHiddenOnProductPage(ReferenceAdapter):
+    """Honours the merchant's promises but does not show them on the product page (7 days, consumer pays)."""
+
+    def get_product(self, request):
+        shown = super().get_product(request)["product"]
+        return {"product": {**shown, "return_window_days": 7, "free_return_shipping": False}}
+
+
+def _assess_in_statutory_days(self, order, ground, remedy, lines, now):
+    if ground != "no_reason":
+        return AfterSalesService._assess(self, order, ground, remedy, lines, now)
+    promised, self.rules = self.rules, self.rules.replace(window_closes_at=lambda signed_at, days: window_closes_at(signed_at, 7))
+    try:
+        return AfterSalesService._assess(self, order, ground, remedy, lines, now)
+    finally:
+        self.rules = promised
+
+
+PromisedWindowIgnored = _service_variant(
+    "PromisedWindowIgnored", "Shows the merchant's longer return period but counts no-reason returns in the statutory 7 days.",
+    _assess=_assess_in_statutory_days)
+FreshGoodsAlwaysExcluded = _variant(
+    "FreshGoodsAlwaysExcluded", "Excludes fresh goods from no-reason return even when the merchant offers it.",
+    shown_return_class=lambda category, declared: {"class": "excluded_by_law", "reason": "fresh_perishable"}
+        if category == "fresh" else shown_return_class(category, declared))
+NoAfterSalesForPromotions = _service_variant(
+    "NoAfterSalesForPromotions", "Refuses every after-sales request on an order bought with a promotional discount.",
+    _assess=lambda self, order, ground, remedy, lines, now: ("remedy_not_offered", "促销商品不退不换") if order["discounts"]
+        else AfterSalesService._assess(self, order, ground, remedy, lines, now))
+ResponseLimitNeverEnforced = _service_variant(
+    "ResponseLimitNeverEnforced", "Leaves a request the merchant does not answer pending for ever, whatever the declared limit.",
+    _due_events=lambda self: [e for e in AfterSalesService._due_events(self) if e[2] != "merchant_silent"])
+
+
+class ResponseLimitBeyondLaw(ReferenceAdapter):
+    """Declares a feedback time limit for after-sales requests of 20 days, beyond the legal 15."""
+
+    def describe(self, request):
+        description = super().describe(request)
+        rules = [{**r, "value": 480, "unit": "hour"} if r["name"] == "after_sales_request_response_limit" else r
+                 for r in description["platform_rules"]]
+        return {**description, "platform_rules": rules}
+
+
+class RefusalWithoutReason(ReferenceAdapter):
+    """Records a merchant's refusal without the reason the merchant gave."""
+
+    def merchant_decide(self, request):
+        return super().merchant_decide({**request, "reason": ""} if request["decision"] == "reject" else request)
+
+
+WrongItemReturnNeedsIntactGoods = _variant(
+    "WrongItemReturnNeedsIntactGoods", "Refuses the refund of wrongly sent or missing goods that do not come back intact.",
+    return_refusal=lambda ground, intact_lines: return_refusal(
+        "no_reason" if ground in ("wrong_item", "missing_item") else ground, intact_lines))
+WrongItemLeftToMerchant = _service_variant(
+    "WrongItemLeftToMerchant", "Lets the merchant accept or refuse a wrong item verified at delivery.",
+    _assess=lambda self, order, ground, remedy, lines, now: "merchant"
+        if ground == "wrong_item" and AfterSalesService._assess(self, order, ground, remedy, lines, now) == "accept"
+        else AfterSalesService._assess(self, order, ground, remedy, lines, now))
+LostParcelRefundedMinusFreight = _variant(
+    "LostParcelRefundedMinusFreight", "Refunds a parcel lost in transit without the outbound freight the consumer paid.",
+    freight_legs=lambda ground, remedy, free_return_shipping: Freight("consumer", "none", "none")
+        if ground == "not_delivered" else freight_legs(ground, remedy, free_return_shipping))
+
+
+def _decision_on_paper(self, record, order, remedy, amount_fen, channel, pay_by, at):
+    decision = record["intervention"] and record["intervention"]["decision"]
+    if decision and decision["basis"] == "platform_rules":
+        return   # recorded, never carried out
+    AfterSalesService._carry_out(self, record, order, remedy, amount_fen, channel, pay_by, at)
+
+
+PlatformDecisionNotCarriedOut = _service_variant(
+    "PlatformDecisionNotCarriedOut", "Records the platform's own decision for the consumer but never carries it out.",
+    _carry_out=_decision_on_paper)

@@ -13,19 +13,20 @@ import pytest
 import mutants
 
 EXPECTED = {
-    "WindowFromSigningDay": {"5.4.1.a-3", "5.4.2.b-1", "5.4.2.b-2"},  # one window rule serves all three
-    "RefundToBalance": {"5.4.1.b-3"},
+    # one window rule serves all four (5.3.2.c-1: the 7D measures count from the day after signing)
+    "WindowFromSigningDay": {"5.4.1.a-3", "5.4.2.b-1", "5.4.2.b-2", "5.3.2.c-1"},
+    "RefundToBalance": {"5.4.1.b-3", "5.3.2.c-1"},  # 7D Art 14, also in the 7-day end-to-end
     "ConsumerPaysTransitDamageFreight": {"5.4.2.b-3"},
     "ConsumerPaysProhibitedReturnFreight": {"5.4.4.d-3"},
     "SealConfusedWithPackaging": {"5.4.1.b-1"},
     "ConfirmationIgnored": {"5.4.1.a-2"},
     "GiftsAtMarketValue": {"5.4.2.d-2"},
     "GiftMissingRefused": {"5.4.2.d-2"},
-    "WrongItemOnlyReturn": {"5.4.2.c-1"},
+    "WrongItemOnlyReturn": {"5.4.2.c-1", "5.3.2.d-1"},  # refusing the exchange of a wrong item refuses service
     "PlatformSidesWithMerchant": {"5.4.4.c-1"},
     "RefundLimitBeyondLaw": {"5.4.1.b-2"},
-    "WindowInUtc": {"5.4.1.a-3", "5.4.2.b-1", "5.4.2.b-2"},
-    "FreeReturnPromiseIgnored": {"5.4.1.a-5"},
+    "WindowInUtc": {"5.4.1.a-3", "5.4.2.b-1", "5.4.2.b-2", "5.3.2.c-1"},
+    "FreeReturnPromiseIgnored": {"5.4.1.a-5", "4.2-3", "5.1.3.c-2"},  # a promise not honoured, in all three clauses
     "WholePriceAsCancellationFee": {"5.4.3.a-1", "5.4.3.c-1"},  # the fee shown, and the refund it leaves
     "BareReturnLabel": {"5.4.1.a-1", "5.4.1.a-2"},  # no reason shown, so none to refuse on
     "PerishableWindowNeverCloses": {"5.4.2.a-1"},
@@ -34,6 +35,18 @@ EXPECTED = {
     "ProhibitedGoodsNotOnMerchant": {"5.4.4.d-4"},
     "BrokenSealAccepted": {"5.4.1.b-1"},
     "MerchantExclusionTrusted": {"5.4.1.a-2"},
+    "PromisesHiddenOnProductPage": {"4.2-1"},
+    "PromisedWindowIgnored": {"5.4.1.a-3", "4.2-3", "5.1.3.c-2"},  # the promised period replaces 7 days
+    "FreshGoodsAlwaysExcluded": {"5.1.3.c-2"},
+    "NoAfterSalesForPromotions": {"5.1.3.c-1", "5.4.1.b-2"},  # 5.4.1.b-2's partial return is of a discounted order
+    # 5.3.1.c-1 (live room operator) and 5.3.2.e-1 (merchant) state the same feedback time limit
+    "ResponseLimitNeverEnforced": {"5.3.1.c-1", "5.3.2.e-1"},
+    "ResponseLimitBeyondLaw": {"5.3.1.c-1", "5.3.2.e-1"},
+    "RefusalWithoutReason": {"5.3.1.c-1", "5.3.2.e-1"},
+    "WrongItemReturnNeedsIntactGoods": {"5.3.2.d-1"},
+    "WrongItemLeftToMerchant": {"5.3.2.d-1", "5.4.2.c-1"},  # wrong items are accepted at once (5.4.2.c)
+    "LostParcelRefundedMinusFreight": {"5.3.2.j-2"},
+    "PlatformDecisionNotCarriedOut": {"5.3.3.c-1"},
 }
 HERE = Path(__file__).resolve().parent
 
