@@ -92,3 +92,44 @@ class ReferenceAdapter:
 
     def cancel_service_order(self, request: dict) -> dict:
         return {"after_sales": self.service.cancel_service_order(**request)}
+
+    def submit_review(self, request: dict) -> dict:
+        return {"review": self.service.submit_review(**request)}
+
+    def list_reviews(self, request: dict) -> dict:
+        return {"reviews": self.service.list_reviews(request["product_id"])}
+
+    def request_review_removal(self, request: dict) -> dict:
+        removal, review = self.service.request_review_removal(**request)
+        return {"removal": removal, "review": review}
+
+    def file_review_appeal(self, request: dict) -> dict:
+        appeal, review = self.service.file_review_appeal(**request)
+        return {"appeal": appeal, "review": review}
+
+    def record_consent(self, request: dict) -> dict:
+        return {"consent": self.service.record_consent(**request)}
+
+    def withdraw_consent(self, request: dict) -> dict:
+        return {"consent": self.service.withdraw_consent(request["consent_id"])}
+
+    def request_data_disclosure(self, request: dict) -> dict:
+        return {"disclosure": self.service.request_data_disclosure(**request)}
+
+    def report_incident(self, request: dict) -> dict:
+        return {"incident": self.service.report_incident(**{**request, "detected_at": _time(request, "detected_at")})}
+
+    def submit_consultation(self, request: dict) -> dict:
+        return {"consultation": self.service.submit_consultation(**request)}
+
+    def get_consultation(self, request: dict) -> dict:
+        return {"consultation": self.service.get_consultation(request["consultation_id"])}
+
+    def submit_complaint(self, request: dict) -> dict:
+        return {"complaint": self.service.submit_complaint(**request)}
+
+    def respond_complaint(self, request: dict) -> dict:
+        return {"complaint": self.service.respond_complaint(**request)}
+
+    def get_complaint(self, request: dict) -> dict:
+        return {"complaint": self.service.get_complaint(request["complaint_id"])}

@@ -16,9 +16,14 @@ LEGAL_MAXIMA = {"refund_after_receipt": timedelta(days=7), "return_address_limit
                 "after_sales_request_response_limit": timedelta(days=15)}
 # What the service does when these limits pass; a declaration must say the same.
 IMPLEMENTED_ON_EXPIRY = {"after_sales_request_response_limit": "request_accepted", "negotiation_period": "platform_decides",
-                         "return_inspection_time_limit": "deemed_received_intact"}
+                         "return_inspection_time_limit": "deemed_received_intact",
+                         "complaint_feedback_time_limit": "escalated_to_platform"}
 REQUIRED = ("after_sales_request_response_limit", "return_address_limit", "refund_after_receipt", "perishable_report_window",
             "return_inspection_time_limit", "negotiation_period", "service_refund_after_agreement")
+# Since contract 1.3.0: rules required only of a system that declares the capability that uses them,
+# so a 1.2 system's describe() stays valid.
+REQUIRED_FOR_CAPABILITY = {"consultations": ("after_sales_inquiry_response_limit",),
+                           "complaints": ("complaint_feedback_time_limit",)}
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,14 @@ def load_platform_rules(path: Path = RULES_FILE) -> dict[str, PlatformRule]:
 def _load_checked(path: Path) -> dict[str, PlatformRule]:
     entries = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     rules = {entry["name"]: PlatformRule(**entry) for entry in entries}
-    return check_platform_rules(rules, source=str(path))
+    # the reference system declares every capability, so it needs every rule
+    return check_platform_rules(rules, source=str(path), capabilities=tuple(REQUIRED_FOR_CAPABILITY))
 
 
-def check_platform_rules(rules: dict[str, PlatformRule], source: str = "platform rules") -> dict[str, PlatformRule]:
-    missing = [name for name in REQUIRED if name not in rules]
+def check_platform_rules(rules: dict[str, PlatformRule], source: str = "platform rules",
+                         capabilities: tuple[str, ...] = ()) -> dict[str, PlatformRule]:
+    required = REQUIRED + tuple(name for c in capabilities for name in REQUIRED_FOR_CAPABILITY.get(c, ()))
+    missing = [name for name in required if name not in rules]
     if missing:
         raise ValueError(f"{source}: missing platform rules: {', '.join(missing)}")
     for name, rule in rules.items():

@@ -11,21 +11,25 @@ from datetime import datetime
 from .aftersales import AfterSalesMixin
 from .catalogue import CatalogueMixin
 from .clock import ManualClock
+from .consultations import ConsultationsMixin
 from .disputes import DisputesMixin
+from .personal_data import PersonalDataMixin
 from .platform_rules import PlatformRule, load_platform_rules
 from .returns import ReturnsMixin
+from .reviews import ReviewsMixin
 from .rules import DEFAULT_RULES, Rules
 from .settlement import SettlementMixin
 from .store import Store
 
 SYSTEM_NAME = "caaad reference system"
 SYSTEM_VERSION = "0.1.0"
-CONTRACT_VERSION = "1.2.0"
+CONTRACT_VERSION = "1.3.0"
 ROLES = ("platform", "merchant")
-CAPABILITIES = ("core", "returns", "disputes", "agreements", "service_goods")
+CAPABILITIES = ("core", "returns", "disputes", "agreements", "service_goods", "consultations", "complaints", "reviews", "personal_data")
 
 
-class AfterSalesService(CatalogueMixin, AfterSalesMixin, ReturnsMixin, SettlementMixin, DisputesMixin):
+class AfterSalesService(CatalogueMixin, AfterSalesMixin, ReturnsMixin, SettlementMixin, DisputesMixin,
+                       ConsultationsMixin, ReviewsMixin, PersonalDataMixin):
     def __init__(self, store: Store | None = None, clock: ManualClock | None = None, rules: Rules = DEFAULT_RULES,
                  platform_rules: dict[str, PlatformRule] | None = None):
         self.store = store or Store()
@@ -37,7 +41,8 @@ class AfterSalesService(CatalogueMixin, AfterSalesMixin, ReturnsMixin, Settlemen
         return {"name": SYSTEM_NAME, "version": SYSTEM_VERSION, "contract_version": CONTRACT_VERSION,
                 "roles": list(ROLES), "capabilities": list(CAPABILITIES),
                 "platform_rules": [{"name": r.name, "value": r.value, "unit": r.unit, "on_expiry": r.on_expiry,
-                                    "description": r.description} for r in self.platform_rules.values()]}
+                                    "description": r.description} for r in self.platform_rules.values()],
+                "consultation_channels": self.consultation_channels()}
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -8,7 +8,8 @@ import json
 import sqlite3
 import threading
 
-KINDS = {"party": "P", "product": "G", "order": "O", "after_sales": "A", "agreement": "AG"}
+KINDS = {"party": "P", "product": "G", "order": "O", "after_sales": "A", "agreement": "AG", "consultation": "C", "complaint": "K",
+         "review": "RV", "review_appeal": "RVA", "consent": "PC", "disclosure": "PD", "incident": "PI"}
 
 
 class NotFound(LookupError):

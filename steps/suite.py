@@ -17,6 +17,9 @@ pytest_plugins = [
     "caaad.steps.disputes",
     "caaad.steps.services",
     "caaad.steps.aftersales_service",
+    "caaad.steps.reviews",
+    "caaad.steps.personal_data",
+    "caaad.steps.consultations",
 ]
 
 # The same folder the kit indexes and checks (caaad.paths: the repository's features/ or the installed

@@ -7,7 +7,9 @@ test swaps one of them: `dataclasses.replace(DEFAULT_RULES, window_closes_at=cou
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from . import consultations
 from . import deadlines, disputes, eligibility, freight, intactness, money, windows
+from . import privacy, reviews
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,19 @@ class Rules:
     refund_payment_time: Callable = deadlines.refund_payment_time
     agreed_decision: Callable = disputes.agreed_decision
     platform_decision: Callable = disputes.platform_decision
+    review_removal_decision: Callable = reviews.removal_decision
+    listed_reviews: Callable = reviews.listed
+    review_during_appeal: Callable = reviews.review_during_appeal
+    reviewable: Callable = reviews.reviewable
+    disclosure_decision: Callable = privacy.disclosure_decision
+    remedial_start: Callable = privacy.remedial_start
+    incident_notifications: Callable = privacy.incident_notifications
+    consultation_route: Callable = consultations.consultation_route
+    consultation_answer: Callable = consultations.consultation_answer
+    consultation_feedback_at: Callable = consultations.consultation_feedback_at
+    complaint_handler: Callable = consultations.complaint_handler
+    complaint_escalation_at: Callable = consultations.complaint_escalation_at
+    recorded_text: Callable = consultations.recorded_text
 
     def replace(self, **changes) -> "Rules":
         return replace(self, **changes)

@@ -143,6 +143,25 @@ def walk(client: ContractClient) -> None:
     service = product("service", service={"starts_at": None, "cancellation_rules": "随时退",
                                            "cancellation_fees": [{"min_hours_before_start": 0, "fee_percent": 0}]})
     call("cancel_service_order", order_id=order(service)["order_id"])
+    review = call("submit_review", order_id=placed["order_id"], rating=2, text="一般")["review"]
+    call("list_reviews", product_id=goods["product_id"])
+    call("request_review_removal", review_id=review["review_id"], merchant_id=merchant, ground="negative_opinion",
+         detail="差评")
+    call("file_review_appeal", review_id=review["review_id"], merchant_id=merchant, reasons="描述不实")
+    recipient = {"name": "测试第三方", "kind": "third_party", "contact": "测试第三方客服"}
+    consent = call("record_consent", consumer_id=consumer, recipient=recipient, purpose="推荐",
+                   data_types=["phone_number"])["consent"]
+    call("request_data_disclosure", discloser="platform", consumer_id=consumer, recipient=recipient, purpose="推荐",
+         data_types=["phone_number"], consent_id=consent["consent_id"])
+    call("withdraw_consent", consent_id=consent["consent_id"])
+    call("report_incident", data_types=["phone_number"], cause="模拟泄露", affected_consumer_ids=[consumer])
+    consultation = call("submit_consultation", consumer_id=consumer, channel_id="platform-online-text", topic="refund",
+                        text="怎么退款？", order_id=placed["order_id"])["consultation"]
+    call("get_consultation", consultation_id=consultation["consultation_id"])
+    complaint = call("submit_complaint", consumer_id=consumer, against="merchant", text="不发货")["complaint"]
+    call("respond_complaint", complaint_id=complaint["complaint_id"], by="merchant", text="已发货", close=True,
+         outcome="商家已发货")
+    call("get_complaint", complaint_id=complaint["complaint_id"])
     call("clock_advance", by="P8D")
 
 

@@ -46,3 +46,13 @@ def test_on_expiry_must_match_what_the_service_does(tmp_path):
         next(e for e in entries if e["name"] == "negotiation_period")["on_expiry"] = "none"
     with pytest.raises(ValueError, match="negotiation_period: on_expiry must be platform_decides"):
         load_platform_rules(_write(tmp_path, other))
+
+
+def test_consultation_and_complaint_limits_are_required_only_with_their_capability():
+    from caaad.reference_impl.platform_rules import REQUIRED_FOR_CAPABILITY, check_platform_rules
+    rules = {name: rule for name, rule in load_platform_rules().items()
+             if name not in ("after_sales_inquiry_response_limit", "complaint_feedback_time_limit")}
+    assert check_platform_rules(rules) == rules   # a 1.2 system stays valid
+    for capability, names in REQUIRED_FOR_CAPABILITY.items():
+        with pytest.raises(ValueError, match=f"missing platform rules: {names[0]}"):
+            check_platform_rules(rules, capabilities=("core", capability))

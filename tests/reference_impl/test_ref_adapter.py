@@ -47,6 +47,24 @@ def test_every_operation_answers_within_the_schemas(shop):
     service = shop.product("service", service={"starts_at": None, "cancellation_rules": "随时退",
                                                "cancellation_fees": [{"min_hours_before_start": 0, "fee_percent": 0}]})
     shop.call("cancel_service_order", order_id=shop.order(service)["order_id"])
+    review = shop.call("submit_review", order_id=order["order_id"], rating=2, text="一般")["review"]
+    shop.call("list_reviews", product_id=product["product_id"])
+    shop.call("request_review_removal", review_id=review["review_id"], merchant_id=shop.merchant,
+              ground="negative_opinion", detail="差评")
+    shop.call("file_review_appeal", review_id=review["review_id"], merchant_id=shop.merchant, reasons="描述不实")
+    recipient = {"name": "测试第三方", "kind": "third_party", "contact": "测试第三方客服"}
+    consent = shop.call("record_consent", consumer_id=shop.consumer, recipient=recipient, purpose="推荐",
+                        data_types=["phone_number"])["consent"]
+    shop.call("request_data_disclosure", discloser="merchant", consumer_id=shop.consumer, recipient=recipient,
+              purpose="推荐", data_types=["phone_number"], consent_id=consent["consent_id"])
+    shop.call("withdraw_consent", consent_id=consent["consent_id"])
+    shop.call("report_incident", data_types=["phone_number"], cause="模拟泄露", affected_consumer_ids=[shop.consumer])
+    consultation = shop.call("submit_consultation", consumer_id=shop.consumer, channel_id="platform-online-text",
+                             topic="refund", text="怎么退款？", order_id=order["order_id"])["consultation"]
+    shop.call("get_consultation", consultation_id=consultation["consultation_id"])
+    complaint = shop.call("submit_complaint", consumer_id=shop.consumer, against="merchant", text="不发货")["complaint"]
+    shop.call("respond_complaint", complaint_id=complaint["complaint_id"], by="merchant", text="已发货")
+    shop.call("get_complaint", complaint_id=complaint["complaint_id"])
     shop.advance(3600)
     assert shop.called == set(load_contract().operations)
 

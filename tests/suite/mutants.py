@@ -221,3 +221,93 @@ def _decision_on_paper(self, record, order, remedy, amount_fen, channel, pay_by,
 PlatformDecisionNotCarriedOut = _service_variant(
     "PlatformDecisionNotCarriedOut", "Records the platform's own decision for the consumer but never carries it out.",
     _carry_out=_decision_on_paper)
+
+
+# --- consultations and complaints (5.1.1.g, 5.1.4, 5.2.1.c, 5.3.3.e, 5.3.4, 4.2-4) -----------------------------
+
+def _one_minute_late(at, limit):
+    return at + limit + timedelta(minutes=1)
+
+
+ConsultationAnsweredLate = _variant(
+    "ConsultationAnsweredLate", "Gives consultation feedback one minute after after_sales_inquiry_response_limit.",
+    consultation_feedback_at=_one_minute_late)
+ConsultationsAllReferred = _variant(
+    "ConsultationsAllReferred", "Passes every consultation on, even one that can be answered directly.",
+    consultation_route=lambda topic: "hand_over")
+ConsultationsNeverPassedOn = _variant(
+    "ConsultationsNeverPassedOn", "Answers a return, exchange or refund consultation with a stock reply and passes nothing on.",
+    consultation_route=lambda topic: "answer")
+ComplaintEscalatedLate = _variant(
+    "ComplaintEscalatedLate", "The platform steps in one minute after complaint_feedback_time_limit when the handler is silent.",
+    complaint_escalation_at=_one_minute_late)
+ComplaintsKeptByPlatform = _variant(
+    "ComplaintsKeptByPlatform", "Keeps every complaint at the platform instead of passing it to the party complained against.",
+    complaint_handler=lambda against: "platform")
+FeedbackSummarised = _variant(
+    "FeedbackSummarised", "Records the first 40 characters of the consumer's words instead of what was submitted.",
+    recorded_text=lambda text: text if len(text) <= 40 else text[:40] + "…")
+
+
+class ComplaintNeverClosed(ReferenceAdapter):
+    """Records the answer to a complaint but never closes it or states its outcome."""
+
+    def respond_complaint(self, request):
+        return super().respond_complaint({k: v for k, v in request.items() if k not in ("close", "outcome")})
+
+
+
+# --- reviews and personal data (5.5.1, 5.5.2, 4.3, 5.3.2.a, 5.3.3.a, 5.3.3.b) ---------------------------------
+
+from caaad.reference_impl.rules import privacy as _privacy  # noqa: E402
+
+
+def _ignore_recipient(consumer_id, recipient, data_types, consent):
+    if consent is not None:
+        consent = {**consent, "recipient": recipient}
+    return _privacy.disclosure_decision(consumer_id, recipient, data_types, consent)
+
+
+def _ignore_withdrawal(consumer_id, recipient, data_types, consent):
+    if consent is not None:
+        consent = {**consent, "withdrawn_at": None}
+    return _privacy.disclosure_decision(consumer_id, recipient, data_types, consent)
+
+
+def _courier_needs_consent(consumer_id, recipient, data_types, consent):
+    if recipient["kind"] == "courier" and consent is None:
+        return "refused", None, "未取得消费者同意"
+    return _privacy.disclosure_decision(consumer_id, recipient, data_types, consent)
+
+
+def _notice_without_advice(data_types, cause, consumer_ids):
+    return [{**notice, "what_individuals_can_do": ""} for notice in _privacy.incident_notifications(data_types, cause, consumer_ids)]
+
+
+DisclosesWithoutConsent = _variant(
+    "DisclosesWithoutConsent", "Gives any consumer data to whoever asks, consent or not.",
+    disclosure_decision=lambda consumer_id, recipient, data_types, consent: ("allowed", "separate_consent", "已提供"))
+ConsentForAnyRecipient = _variant(
+    "ConsentForAnyRecipient", "Accepts a consent naming one recipient for a request to give the data to another.",
+    disclosure_decision=_ignore_recipient)
+WithdrawalIgnored = _variant(
+    "WithdrawalIgnored", "Keeps giving data on the basis of a consent the consumer withdrew.",
+    disclosure_decision=_ignore_withdrawal)
+CourierNeedsConsent = _variant(
+    "CourierNeedsConsent", "Refuses the courier the delivery or pickup address without the consumer's consent.",
+    disclosure_decision=_courier_needs_consent)
+LeakNoticeWithoutAdvice = _variant(
+    "LeakNoticeWithoutAdvice", "Leak notifications leave out what individuals can do to reduce harm (PIPL Art 57).",
+    incident_notifications=_notice_without_advice)
+RemediesNotStarted = _variant(
+    "RemediesNotStarted", "Registers a leak without starting (or recording the start of) remedial measures.",
+    remedial_start=lambda reported_at: None)
+ReviewsRemovedOnRequest = _variant(
+    "ReviewsRemovedOnRequest", "Hides any review a merchant asks to remove.",
+    review_removal_decision=lambda ground, text: ("hidden", f"商家申请删除：{ground}"))
+NegativeReviewsNotListed = _variant(
+    "NegativeReviewsNotListed", "Shows other consumers only reviews of 3 stars or more.",
+    listed_reviews=lambda reviews: [r for r in reviews if r["status"] == "visible" and r["rating"] >= 3])
+AppealHidesReview = _variant(
+    "AppealHidesReview", "Hides the review while the merchant's appeal against it is pending.",
+    review_during_appeal=lambda review: {**review, "status": "hidden", "hidden_reason": "商家申诉处理中"})

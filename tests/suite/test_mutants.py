@@ -45,8 +45,25 @@ EXPECTED = {
     "RefusalWithoutReason": {"5.3.1.c-1", "5.3.2.e-1"},
     "WrongItemReturnNeedsIntactGoods": {"5.3.2.d-1"},
     "WrongItemLeftToMerchant": {"5.3.2.d-1", "5.4.2.c-1"},  # wrong items are accepted at once (5.4.2.c)
-    "LostParcelRefundedMinusFreight": {"5.3.2.j-2"},
+    "LostParcelRefundedMinusFreight": {"5.3.2.j-2", "4.2-4"},  # 4.2-4 also files a refund for a lost parcel
     "PlatformDecisionNotCarriedOut": {"5.3.3.c-1"},
+    "ConsultationAnsweredLate": {"5.1.4.h-1", "5.3.3.e-1", "5.3.4.c-3"},  # checked one minute past the limit
+    "ConsultationsAllReferred": {"5.3.3.e-1", "5.3.4.c-3", "5.3.4.d-1"},  # a referral is no answer
+    "ConsultationsNeverPassedOn": {"5.3.3.e-2", "5.3.4.d-2"},
+    "ComplaintEscalatedLate": {"5.1.1.g-2"},
+    "ComplaintsKeptByPlatform": {"5.1.4.e-1", "5.1.1.g-3", "4.2-4"},  # never reaches the merchant
+    "FeedbackSummarised": {"5.2.1.c-1"},
+    "ComplaintNeverClosed": {"5.1.1.g-3", "4.2-4"},
+    # personal data: 4.3-1 (all parties), 5.3.2.a-2 (merchant) and 5.3.3.a-2 (platform) state one rule
+    "DisclosesWithoutConsent": {"4.3-1", "5.3.2.a-2", "5.3.3.a-2"},
+    "ConsentForAnyRecipient": {"4.3-1"},  # only 4.3-1 asks for a recipient the consent does not name
+    "WithdrawalIgnored": {"4.3-1"},
+    "CourierNeedsConsent": {"5.3.2.a-2", "5.3.3.a-2"},  # the "otherwise provided by law" exception
+    "LeakNoticeWithoutAdvice": {"5.3.3.b-2"},
+    "RemediesNotStarted": {"5.3.3.b-2"},
+    "ReviewsRemovedOnRequest": {"5.5.1-2"},
+    "NegativeReviewsNotListed": {"5.5.1-1", "5.5.1-2", "5.5.2-1"},  # every review scenario reads the list
+    "AppealHidesReview": {"5.5.2-1"},
 }
 HERE = Path(__file__).resolve().parent
 

@@ -1,0 +1,125 @@
+"""After-sales consultations (售后咨询) and complaints (投诉), annex A's flow: receive → acknowledge →
+assess → respond (or hand over / escalate to the platform) → close (5.1.1.g, 5.1.4.b/e/g/h, 5.3.3.e,
+5.3.4.c/d, 5.2.1.c).
+
+Feedback the system gives at a later time (a consultation's answer, the platform's intervention when
+a complaint's handler stays silent) is stamped with the time it falls due and shown as soon as the
+clock has reached it: reading a record brings it up to date first.
+"""
+
+from datetime import datetime
+
+from .records import ServiceError, iso, parse, public
+from .rules.consultations import HANDOVER_DEPARTMENT
+
+# The reference system's after-sales consultation channels, listed by describe() (5.1.4.g, 5.3.4.c).
+CONSULTATION_CHANNELS = (
+    {"channel_id": "platform-phone", "kind": "telephone", "access_point": "客服热线 400-000-0000（测试号码）",
+     "addressed_to": "platform", "service_hours": "每日 09:00–21:00"},
+    {"channel_id": "platform-online-text", "kind": "online_text", "access_point": "App「我的-客服中心」在线客服",
+     "addressed_to": "platform", "service_hours": "全天"},
+    {"channel_id": "live-room-online-text", "kind": "online_text", "access_point": "直播间「联系售后」在线客服",
+     "addressed_to": "live_room_operator", "service_hours": "全天"},
+)
+
+
+class ConsultationsMixin:
+    # --- consultations -------------------------------------------------------------------------
+    def consultation_channels(self) -> list[dict]:
+        return [dict(channel) for channel in CONSULTATION_CHANNELS]
+
+    def submit_consultation(self, consumer_id: str, channel_id: str, topic: str, text: str,
+                            order_id: str | None = None) -> dict:
+        self._party(consumer_id, "consumer")
+        channel = next((c for c in CONSULTATION_CHANNELS if c["channel_id"] == channel_id), None)
+        if channel is None:
+            raise ServiceError(f"no consultation channel '{channel_id}' (describe() lists them)")
+        if order_id is not None and self.store.get("order", order_id)["consumer_id"] != consumer_id:
+            raise ServiceError(f"order '{order_id}' is not this consumer's")
+        now = self.clock.now()
+        limit = self.platform_rules["after_sales_inquiry_response_limit"].duration
+        record = {
+            "consultation_id": self.store.new_id("consultation"), "consumer_id": consumer_id, "order_id": order_id,
+            "channel_id": channel_id, "channel_kind": channel["kind"], "addressed_to": channel["addressed_to"],
+            "topic": topic, "text": self.rules.recorded_text(text), "submitted_at": iso(now),
+            "feedback_due_at": iso(now + limit), "status": "awaiting_feedback", "answer": None, "handover": None,
+            "_feedback_at": iso(self.rules.consultation_feedback_at(now, limit)),
+        }
+        return self._consultation_now(record)
+
+    def get_consultation(self, consultation_id: str) -> dict:
+        return self._consultation_now(self.store.get("consultation", consultation_id))
+
+    def _consultation_now(self, record: dict) -> dict:
+        at = parse(record["_feedback_at"])
+        if record["status"] == "awaiting_feedback" and self.clock.now() >= at:
+            self._give_feedback(record, at)
+        self.store.put("consultation", record["consultation_id"], record, parent=record["consumer_id"], status=record["status"])
+        return public(record)
+
+    def _give_feedback(self, record: dict, at: datetime) -> None:
+        if self.rules.consultation_route(record["topic"]) == "answer":
+            record["status"] = "answered"
+            record["answer"] = {"by": record["addressed_to"], "text": self.rules.consultation_answer(record["topic"]), "at": iso(at)}
+        else:  # returns, exchanges, refunds: passed to the platform's after-sales department (5.3.3.e-2, 5.3.4.d-2)
+            record["status"] = "handed_over"
+            record["handover"] = {"department": HANDOVER_DEPARTMENT, "at": iso(at), "progress": "received", "outcome": None}
+
+    # --- complaints ------------------------------------------------------------------------------
+    def submit_complaint(self, consumer_id: str, against: str, text: str, order_id: str | None = None) -> dict:
+        self._party(consumer_id, "consumer")
+        if order_id is not None and self.store.get("order", order_id)["consumer_id"] != consumer_id:
+            raise ServiceError(f"order '{order_id}' is not this consumer's")
+        now = self.clock.now()
+        limit = self.platform_rules["complaint_feedback_time_limit"].duration
+        handler = self.rules.complaint_handler(against)
+        record = {
+            "complaint_id": self.store.new_id("complaint"), "consumer_id": consumer_id, "against": against,
+            "order_id": order_id, "text": self.rules.recorded_text(text), "received_at": iso(now), "handled_by": handler,
+            "feedback_due_at": iso(now + limit), "status": "acknowledged", "responses": [], "outcome": None,
+            "history": [_event("received", now, "platform", "投诉已受理"),
+                        _event("acknowledged", now, "platform", f"已转交{_ROLE_ZH[handler]}处理")],
+            "_escalate_at": iso(self.rules.complaint_escalation_at(now, limit)),
+        }
+        return self._complaint_now(record)
+
+    def get_complaint(self, complaint_id: str) -> dict:
+        return self._complaint_now(self.store.get("complaint", complaint_id))
+
+    def respond_complaint(self, complaint_id: str, by: str, text: str, close: bool = False,
+                          outcome: str | None = None) -> dict:
+        record = self.store.get("complaint", complaint_id)
+        self._complaint_now(record)
+        if record["status"] == "closed":
+            raise ServiceError(f"complaint '{complaint_id}' is closed")
+        if by not in (record["handled_by"], record["against"], "platform"):
+            raise ServiceError(f"complaint '{complaint_id}' is handled by the {record['handled_by']}, not the {by}")
+        if close and not outcome:
+            raise ServiceError("closing a complaint needs its outcome")
+        now = self.clock.now()
+        record["responses"].append({"by": by, "text": text, "at": iso(now)})
+        record["history"].append(_event("responded", now, by, text))
+        record["status"] = "responded"
+        if close:
+            record["status"], record["outcome"] = "closed", outcome
+            record["history"].append(_event("closed", now, by, outcome))
+        return self._complaint_now(record)
+
+    def _complaint_now(self, record: dict) -> dict:
+        at = parse(record["_escalate_at"])
+        if not record["responses"] and record["status"] != "closed" and self.clock.now() >= at:
+            # complaint_feedback_time_limit, on_expiry escalated_to_platform: the platform intervenes and responds
+            note = "处理方未在投诉反馈时限内答复，平台已介入处理"
+            record["handled_by"] = "platform"
+            record["status"] = "escalated"
+            record["history"].append(_event("escalated", at, "platform", note))
+            record["responses"].append({"by": "platform", "text": note, "at": iso(at)})
+        self.store.put("complaint", record["complaint_id"], record, parent=record["consumer_id"], status=record["status"])
+        return public(record)
+
+
+_ROLE_ZH = {"merchant": "商家", "live_room_operator": "直播间运营者", "platform": "平台"}
+
+
+def _event(status: str, at: datetime, by: str, note: str) -> dict:
+    return {"status": status, "at": iso(at), "by": by, "note": note}
