@@ -201,14 +201,17 @@ def progress_visible(sut, ctx: Scenario, request):
         f"get_consultation shows {shown(record)}")
 
 
-@then(p('咨询记录中的消费者、订单和咨询内容与提交时完全一致'))
-def consultation_as_submitted(sut, ctx: Scenario, request):
-    sent = ctx.notes["consultation_request"]
-    record = consultation(sut, ctx)
+@then(p('{kind:w}记录中的消费者、订单和{again:w}内容与提交时完全一致'))
+def record_as_submitted(sut, ctx: Scenario, request, kind: str, again: str):
+    """Consultations and complaints alike keep what the consumer sent, word for word."""
+    fetch, note = {"咨询": (consultation, "consultation_request"), "投诉": (complaint, "complaint_request")}[kind]
+    sent = ctx.notes[note]
+    record = fetch(sut, ctx)
     got = (record["consumer_id"], record["order_id"], record["text"])
     want = (sent["consumer_id"], sent.get("order_id"), sent["text"])
-    assert got == want, (f"{tagged(request)}: the consultation record must keep the consumer, the order and the "
-                         f"consumer's words exactly as submitted {want}; it shows {got}")
+    assert got == want, (f"{tagged(request)}: the {'consultation' if kind == '咨询' else 'complaint'} record must "
+                         f"keep the consumer, the order and the consumer's words exactly as submitted {want}; "
+                         f"it shows {got}")
 
 
 # --- complaints --------------------------------------------------------------------------------------------------
@@ -301,11 +304,4 @@ def complaint_closed_with_outcome(sut, ctx: Scenario, request):
                 f"{record['outcome']!r}, history {_history(record)}")
 
 
-@then(p('投诉记录中的消费者、订单和投诉内容与提交时完全一致'))
-def complaint_as_submitted(sut, ctx: Scenario, request):
-    sent = ctx.notes["complaint_request"]
-    record = complaint(sut, ctx)
-    got = (record["consumer_id"], record["order_id"], record["text"])
-    want = (sent["consumer_id"], sent.get("order_id"), sent["text"])
-    assert got == want, (f"{tagged(request)}: the complaint record must keep the consumer, the order and the consumer's "
-                         f"words exactly as submitted {want}; it shows {got}")
+
