@@ -73,9 +73,9 @@ def report_markdown(results: dict, results_path: Path) -> str:
     """The run for people: the traceability matrix with this run's outcomes, then each failure."""
     from .paths import features_dir, spec_dir
     from .scenarios import index_features
-    from .specload import load_spec
+    from .plugin import spec as loaded_spec
     from .trace import KNOWN_GAPS_FILE, build, load_known_gaps, load_results, render_markdown
-    spec = load_spec(spec_dir()).spec
+    spec = loaded_spec()  # the plugin loaded it for this run already (cached)
     known_path = spec_dir() / KNOWN_GAPS_FILE
     known = load_known_gaps(known_path) if known_path.is_file() else None
     matrix = build(spec, index_features(features_dir(), spec.obligations), load_results(results_path), known)
