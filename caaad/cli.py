@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .guard import watch_interrupts
 from .usage import UsageError, load_clean_spec, spec_path
 
 
@@ -96,6 +97,7 @@ def _extra_commands():
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    watch_interrupts()  # so an adapter's own KeyboardInterrupt is told from the user's (caaad/guard.py)
     try:
         return args.func(args)
     except UsageError as e:

@@ -126,6 +126,8 @@ def _location(scenario) -> str:
 def sut(request):
     """The system under test, new for each scenario, behind the contract's validating client."""
     from .contract import ContractClient, opened_adapter
+    from .guard import watch_interrupts
+    watch_interrupts()  # also in xdist workers, which do not start from caaad's CLI
     with opened_adapter(request.config.getoption("adapter")) as adapter:
         yield ContractClient(adapter)
 

@@ -1,4 +1,4 @@
-"""`caaad run`: run the conformance suite against a system and write results.json and junit.xml."""
+"""`caaad run`: run the conformance suite against a system and write results.json, junit.xml and report.md."""
 
 import json
 import sys
@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from . import outcomes
+from .junit import junit_xml
 from .paths import steps_dir
 from .plugin import DEFAULT_ADAPTER
 
@@ -19,7 +20,7 @@ def register(sub) -> None:
                      help="the system under test: a Python adapter class, or the http(s):// URL of a system "
                           "served over the HTTP binding (default: the embedded reference system)")
     run.add_argument("--profile", default="all", choices=sorted(outcomes.PROFILES))
-    run.add_argument("--out", default="caaad-report", metavar="DIR", help="where to write results.json and junit.xml")
+    run.add_argument("--out", default="caaad-report", metavar="DIR", help="where to write results.json, junit.xml and report.md")
     run.add_argument("-n", "--workers", metavar="N", help="run scenarios in N processes (pytest-xdist)")
     run.add_argument("-k", metavar="EXPR", help="only scenarios matching EXPR (pytest -k)")
     run.add_argument("-m", metavar="EXPR", help="only scenarios with these markers, e.g. 'strength_shall'")
@@ -44,8 +45,7 @@ def cmd_run(args) -> int:
         raise UsageError(f"--out {out}: {e.strerror}") from None
     results_path, junit_path = out / "results.json", out / "junit.xml"
     pytest_args = [str(steps_dir() / "suite.py"), "--adapter", args.adapter, "--profile", args.profile,
-                   "--caaad-results", str(results_path), f"--junitxml={junit_path}", "-o", "junit_family=xunit2",
-                   "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--tb=no", "--strict-markers"]
+                   "--caaad-results", str(results_path), "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--tb=no", "--strict-markers"]
     if args.workers:
         pytest_args += ["-n", args.workers]
     if args.k:
@@ -57,6 +57,11 @@ def cmd_run(args) -> int:
         print(f"caaad: the suite did not run (pytest exit {int(code)}); see the lines above", file=sys.stderr)
         return 2
     results = json.loads(results_path.read_text(encoding="utf-8"))
+    junit_path.write_bytes(junit_xml(results))
+    if code == pytest.ExitCode.INTERRUPTED:
+        print(f"caaad: the run was interrupted; results.json and junit.xml hold only the {len(results['scenarios'])} "
+              "scenarios that ran", file=sys.stderr)
+        return 130
     if not results["scenarios"]:
         print("caaad: no scenario ran (check -k/-m)", file=sys.stderr)
         return 1

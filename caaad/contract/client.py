@@ -9,6 +9,7 @@ import copy
 from typing import Any
 
 from .errors import AdapterFailure, CapabilityMissing, ContractError, ContractUsageError, ContractViolation
+from ..guard import describe_exception, raised_by_system
 from .schema import Contract, load_contract, one_line
 
 
@@ -48,8 +49,10 @@ class ContractClient:
             response = method(copy.deepcopy(request))
         except ContractError:
             raise
-        except Exception as exc:  # any failure of the system under test is reported, not crashed on
-            raise AdapterFailure(op, one_line(f"{type(exc).__name__}: {exc}")) from None
+        except BaseException as exc:  # any failure of the system under test is reported, not crashed on (caaad/guard.py)
+            if not raised_by_system(exc):
+                raise
+            raise AdapterFailure(op, one_line(describe_exception(exc))) from None
         error = self.contract.first_error(op, "response", response)
         if error:
             raise ContractViolation(op, *error)

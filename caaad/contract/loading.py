@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from .errors import AdapterLoadError
+from ..guard import describe_exception, raised_by_system
 from .schema import Contract, load_contract
 
 DEFAULT_ADAPTER = "caaad.reference_impl.adapter:ReferenceAdapter"
@@ -29,6 +30,10 @@ def load_adapter(spec: str, contract: Contract | None = None) -> Any:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise AdapterLoadError(f"cannot import module '{module_name}': {exc}") from None
+    except BaseException as exc:  # the vendor's module itself is broken (syntax error, raises on import)
+        if not raised_by_system(exc):
+            raise
+        raise AdapterLoadError(f"cannot import module '{module_name}': {describe_exception(exc)}") from None
     cls = getattr(module, class_name, None)
     if cls is None:
         raise AdapterLoadError(f"module '{module_name}' has no attribute '{class_name}'")
@@ -37,8 +42,10 @@ def load_adapter(spec: str, contract: Contract | None = None) -> Any:
         raise AdapterLoadError(f"{spec} is missing operations: {', '.join(missing)}")
     try:
         return cls()
-    except Exception as exc:  # a vendor's constructor failing is a load error, reported in one line
-        raise AdapterLoadError(f"cannot create {spec}: {type(exc).__name__}: {exc}") from None
+    except BaseException as exc:  # a vendor's constructor failing (even by SystemExit) is a load error, in one line
+        if not raised_by_system(exc):
+            raise
+        raise AdapterLoadError(f"cannot create {spec}: {describe_exception(exc)}") from None
 
 
 @contextmanager
@@ -48,6 +55,16 @@ def opened_adapter(spec: str, contract: Contract | None = None) -> Iterator[Any]
     try:
         yield adapter
     finally:
-        if callable(getattr(adapter, "close", None)):
-            adapter.close()
+        _close(spec, adapter)
+
+
+def _close(spec: str, adapter: Any) -> None:
+    if not callable(getattr(adapter, "close", None)):
+        return
+    try:
+        adapter.close()
+    except BaseException as exc:
+        if not raised_by_system(exc):
+            raise
+        raise AdapterLoadError(f"closing {spec} failed: {describe_exception(exc)}") from None
 

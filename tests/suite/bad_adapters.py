@@ -32,3 +32,56 @@ class NoDisputes(ReferenceAdapter):
     def describe(self, request):
         description = super().describe(request)
         return {**description, "capabilities": [c for c in description["capabilities"] if c != "disputes"]}
+
+
+class ExitsOnOrder(ReferenceAdapter):
+    """Calls sys.exit(0) when an order is placed: a CI must never read that as a clean run."""
+
+    def place_order(self, request):
+        raise SystemExit(0)
+
+
+class InterruptsOnOrder(ReferenceAdapter):
+    """Raises KeyboardInterrupt itself (no Ctrl-C was pressed): the system's fault, not the user's."""
+
+    def place_order(self, request):
+        raise KeyboardInterrupt
+
+
+class SkipsOnOrder(ReferenceAdapter):
+    """Tries to decide its own outcome by calling pytest.skip() inside an operation."""
+
+    def place_order(self, request):
+        import pytest
+        pytest.skip("not today")
+
+
+class ExitsInDescribe(ReferenceAdapter):
+    """sys.exit(0) in describe(), which the kit also calls once more to write results.json."""
+
+    def describe(self, request):
+        raise SystemExit(0)
+
+
+class ExitsOnClose(ReferenceAdapter):
+    """sys.exit(0) when the kit closes it after each scenario."""
+
+    def close(self):
+        raise SystemExit(0)
+
+
+class ExitsInConstructor(ReferenceAdapter):
+    """sys.exit(3) in __init__."""
+
+    def __init__(self):
+        raise SystemExit(3)
+
+
+class CtrlCOnOrder(ReferenceAdapter):
+    """Stands in for the user pressing Ctrl-C while an order is placed: a real SIGINT to the process."""
+
+    def place_order(self, request):
+        import os
+        import signal
+        os.kill(os.getpid(), signal.SIGINT)
+        return super().place_order(request)

@@ -69,8 +69,11 @@ def test_report_md_is_the_matrix_with_this_runs_outcomes(full_runs):
 
 def test_junit_has_one_testcase_per_scenario(full_runs):
     _, results = full_runs["serial"]
-    cases = ET.parse(full_runs["out"] / "serial" / "junit.xml").getroot().iter("testcase")
-    assert len(list(cases)) == len(results["scenarios"])
+    root = ET.parse(full_runs["out"] / "serial" / "junit.xml").getroot()
+    cases = list(root.iter("testcase"))
+    assert len(cases) == len(results["scenarios"]) == int(root.get("tests"))
+    assert len({(c.get("file"), c.get("name")) for c in cases}) == len(cases), "outline examples are told apart"
+    assert {s.get("name") for s in root.iter("testsuite")} == {s["location"].rpartition(":")[0] for s in results["scenarios"]}
 
 
 def test_parallel_run_gives_the_same_results(full_runs):
@@ -110,6 +113,10 @@ def test_duplicate_scenario_name_stops_the_run(tmp_path):
     ("bad_adapters:Missing", "caaad: --adapter bad_adapters:Missing: module 'bad_adapters' has no attribute 'Missing'"),
     ("bad_adapters:Incomplete", "caaad: --adapter bad_adapters:Incomplete: bad_adapters:Incomplete is missing operations: clock_now"),
     ("no-colon", "caaad: --adapter no-colon:"),
+    ("bad_adapters:ExitsInConstructor", "caaad: --adapter bad_adapters:ExitsInConstructor: cannot create "
+                                        "bad_adapters:ExitsInConstructor: SystemExit: 3"),
+    ("bad_adapters:ExitsOnClose", "caaad: --adapter bad_adapters:ExitsOnClose: closing bad_adapters:ExitsOnClose "
+                                  "failed: SystemExit: 0"),
 ])
 def test_unusable_adapter_is_one_line_and_exit_2(tmp_path, adapter, message):
     done, results = caaad_run("--adapter", adapter, out=tmp_path / "out")
@@ -127,6 +134,44 @@ def test_system_that_raises_makes_scenarios_error_never_passed(tmp_path):
     assert outcomes(results)["5.4.1.b-3"] == "error"
     report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert "- **error** `features/5.4/5.4.1.feature:" in report and "database is locked" in report
+
+
+def junit_counts(path: Path) -> dict[str, int]:
+    root = ET.parse(path).getroot()
+    return {"errors": len(list(root.iter("error"))), "failures": len(list(root.iter("failure"))),
+            "declared_errors": int(root.get("errors")), "declared_failures": int(root.get("failures"))}
+
+
+def test_junit_reports_errors_as_errors(tmp_path):
+    done, results = caaad_run("--adapter", "bad_adapters:RaisesOnOrder", "-k", "混合支付", out=tmp_path / "out")
+    errored = sum(1 for s in results["scenarios"] if s["outcome"] == "error")
+    assert errored and junit_counts(tmp_path / "out" / "junit.xml") == {
+        "errors": errored, "failures": 0, "declared_errors": errored, "declared_failures": 0}
+
+
+@pytest.mark.parametrize(("adapter", "raised"), [
+    ("ExitsOnOrder", "operation place_order: adapter failed: SystemExit: 0"),
+    ("InterruptsOnOrder", "operation place_order: adapter failed: KeyboardInterrupt"),
+    ("SkipsOnOrder", "operation place_order: adapter failed: Skipped: not today"),
+    ("ExitsInDescribe", "operation describe: adapter failed: SystemExit: 0"),
+])
+def test_base_exceptions_of_the_system_are_errors_and_the_run_completes(tmp_path, adapter, raised):
+    """SystemExit, KeyboardInterrupt or pytest.skip raised inside an adapter must not end the run or decide an
+    outcome: a CI reading exit 0 with no results would call the system conformant."""
+    done, results = caaad_run("--adapter", f"bad_adapters:{adapter}", "-k", "混合支付", out=tmp_path / "out")
+    assert done.returncode == 1, done.stderr
+    assert results["scenarios"] and {s["outcome"] for s in results["scenarios"]} == {"error"}
+    assert all(raised in s["message"] for s in results["scenarios"]), results["scenarios"][0]["message"]
+    assert outcomes(results)["5.4.1.b-3"] == "error"
+    assert junit_counts(tmp_path / "out" / "junit.xml")["errors"] == len(results["scenarios"])
+    assert (tmp_path / "out" / "report.md").is_file()
+
+
+def test_the_users_interrupt_stops_the_run_and_says_so(tmp_path):
+    done, results = caaad_run("--adapter", "bad_adapters:CtrlCOnOrder", "-k", "混合支付", out=tmp_path / "out")
+    assert done.returncode == 130
+    assert "caaad: the run was interrupted; results.json and junit.xml hold only the 0 scenarios that ran" in done.stderr
+    assert results is not None and (tmp_path / "out" / "junit.xml").is_file()
 
 
 def test_answer_outside_the_contract_is_an_error_naming_operation_and_path(tmp_path):
