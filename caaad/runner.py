@@ -1,6 +1,7 @@
 """`caaad run`: run the conformance suite against a system and write results.json, junit.xml and report.md."""
 
 import json
+import os
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -21,10 +22,17 @@ def register(sub) -> None:
                           "served over the HTTP binding (default: the embedded reference system)")
     run.add_argument("--profile", default="all", choices=sorted(outcomes.PROFILES))
     run.add_argument("--out", default="caaad-report", metavar="DIR", help="where to write results.json, junit.xml and report.md")
-    run.add_argument("-n", "--workers", metavar="N", help="run scenarios in N processes (pytest-xdist)")
+    run.add_argument("-n", "--workers", metavar="N",
+                     help=f"run scenarios in N processes (pytest-xdist): 1 to {max_workers()} on this machine "
+                          "(twice its cores), or auto")
     run.add_argument("-k", metavar="EXPR", help="only scenarios matching EXPR (pytest -k)")
     run.add_argument("-m", metavar="EXPR", help="only scenarios with these markers, e.g. 'strength_shall'")
     run.set_defaults(func=cmd_run)
+
+
+def max_workers() -> int:
+    """More processes than this only queue for the cores (and 500 of them never finish starting)."""
+    return 2 * (os.cpu_count() or 1)
 
 
 def cmd_run(args) -> int:
@@ -33,16 +41,15 @@ def cmd_run(args) -> int:
     from .usage import UsageError
     from .contract import AdapterLoadError, opened_adapter
     from .contract.http import redact
+    _check_selection(args)
     try:
         with opened_adapter(args.adapter):
             pass  # a system that cannot be loaded or reached stops the run here, in one line
     except AdapterLoadError as e:
         raise UsageError(f"--adapter {redact(args.adapter)}: {e}") from None
     out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UsageError(f"--out {out}: {e.strerror}") from None
+    _check_writable(out)
+    _check_features()
     results_path, junit_path = out / "results.json", out / "junit.xml"
     pytest_args = [str(steps_dir() / "suite.py"), "--adapter", args.adapter, "--profile", args.profile,
                    "--caaad-results", str(results_path), "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--tb=no", "--strict-markers"]
@@ -72,6 +79,56 @@ def cmd_run(args) -> int:
     bad = [r for r in results["obligations"] if r["in_scope"] and r["outcome"] in FAILING]
     bad_scenarios = [s for s in results["scenarios"] if s["outcome"] in FAILING]
     return 1 if bad or bad_scenarios else 0
+
+
+def _check_selection(args) -> None:
+    """-n, -k and -m are checked here, so that a bad one is one line rather than pytest's own output."""
+    from _pytest.mark.expression import Expression  # pytest is pinned <10: its own selection grammar
+
+    from .plugin import MARKER_VALUES
+    from .usage import UsageError
+    if args.workers is not None and args.workers != "auto":
+        if not args.workers.isdigit() or not 1 <= int(args.workers) <= max_workers():
+            raise UsageError(f"-n {args.workers}: the number of worker processes is a whole number from 1 to "
+                             f"{max_workers()} on this machine (twice its cores), or auto")
+    for flag, expression in (("-k", args.k), ("-m", args.m)):
+        if expression is None:
+            continue
+        try:
+            compiled = Expression.compile(expression)
+        except SyntaxError as e:
+            raise UsageError(f"{flag} {expression!r}: at column {e.offset}: {e.msg}") from None
+        markers = {"req"} | {f"{field}_{value}" for field, values in MARKER_VALUES.items() for value in values}
+        unknown = sorted(compiled.idents() - markers) if flag == "-m" else []
+        if unknown:
+            raise UsageError(f"-m {expression!r}: no such marker {', '.join(unknown)}; markers are req and "
+                             "<field>_<value> for actor, strength, phase and verification, e.g. strength_shall")
+
+
+def _check_writable(out: Path) -> None:
+    """Before the suite runs, not after: a read-only --out would lose the whole run."""
+    import tempfile
+
+    from .usage import UsageError
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as e:
+        raise UsageError(f"--out {out}: {e.strerror or e}") from None
+
+
+def _check_features() -> None:
+    """The scenario index's findings, one line each (the plugin checks again for direct pytest runs)."""
+    from .paths import features_dir
+    from .plugin import spec
+    from .scenarios import index_features
+    from .usage import UsageError
+    findings = index_features(features_dir(), spec().obligations).findings
+    if findings:
+        raise UsageError("\n".join(str(f) for f in findings))
 
 
 def report_markdown(results: dict, results_path: Path) -> str:

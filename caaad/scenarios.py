@@ -56,7 +56,11 @@ def index_features(features_dir: Path, known_obligations=None) -> ScenarioIndex:
     scenarios, findings = [], []
     digest = hashlib.sha256()
     names: dict[str, str] = {}
-    for path in sorted(features_dir.rglob("*.feature")):
+    paths = sorted(features_dir.rglob("*.feature"))
+    if not paths:
+        what = "has no .feature files" if features_dir.is_dir() else "does not exist"
+        findings.append(Finding(str(features_dir), None, "$", f"the features folder {what}"))
+    for path in paths:
         display = f"features/{path.relative_to(features_dir).as_posix()}"
         raw = path.read_bytes()
         digest.update(display.encode() + b"\0" + raw + b"\0")
@@ -89,7 +93,12 @@ def _parse(raw: bytes, display: str, findings: list):
     if raw.startswith(b"\xef\xbb\xbf"):
         findings.append(Finding(display, 1, "$", "file starts with a byte-order mark (BOM); save as UTF-8 without BOM"))
         return None
-    text = raw.decode("utf-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        findings.append(Finding(display, line, "$", f"not UTF-8: byte 0x{raw[e.start]:02x} cannot be decoded; save as UTF-8"))
+        return None
     if not text.startswith(LANGUAGE_LINE):
         findings.append(Finding(display, 1, "$", f"first line must be '{LANGUAGE_LINE}'"))
         return None

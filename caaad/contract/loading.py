@@ -23,6 +23,9 @@ def load_adapter(spec: str, contract: Contract | None = None) -> Any:
     from .http import HttpAdapter, is_url
     if is_url(spec):
         return HttpAdapter(spec)
+    scheme, sep, _ = spec.partition("://")
+    if sep:
+        raise AdapterLoadError(f"URL scheme '{scheme}' is not served: the HTTP binding takes http:// or https://")
     module_name, sep, class_name = spec.partition(":")
     if not sep or not module_name or not class_name:
         raise AdapterLoadError(f"adapter '{spec}' is not of the form package.module:ClassName or an http(s):// URL")

@@ -17,8 +17,9 @@ from caaad.specload import load_spec
 HERE = Path(__file__).resolve().parent
 
 
-def caaad_run(*args, features: Path | None = None, out: Path):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
+def caaad_run(*args, features: Path | None = None, out: Path, path: Path | None = None):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), path and str(path),
+                                                                     os.environ.get("PYTHONPATH")]))}
     if features:
         env["CAAAD_FEATURES_DIR"] = str(features)
     done = subprocess.run([sys.executable, "-m", "caaad", "run", "--out", str(out), *args],
@@ -123,6 +124,64 @@ def test_unusable_adapter_is_one_line_and_exit_2(tmp_path, adapter, message):
     assert done.returncode == 2 and results is None
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), done.stderr
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["-n", "-1"], "caaad: -n -1: the number of worker processes is a whole number from 1 to"),
+    (["-n", "0"], "caaad: -n 0: the number of worker processes is a whole number from 1 to"),
+    (["-n", "abc"], "caaad: -n abc: the number of worker processes is a whole number from 1 to"),
+    (["-n", "500"], "caaad: -n 500: the number of worker processes is a whole number from 1 to"),
+    (["-k", "("], "caaad: -k '(': at column 2: expected not OR left parenthesis OR identifier; got end of input"),
+    (["-m", "and or"], "caaad: -m 'and or': at column 1: expected not OR left parenthesis OR identifier; got and"),
+    (["-m", "strength_must"], "caaad: -m 'strength_must': no such marker strength_must;"),
+    (["--adapter", "ftp://example.org/x"], "caaad: --adapter ftp://example.org/x: URL scheme 'ftp' is not served"),
+    (["--out", "{tmp}/file"], "caaad: --out {tmp}/file: exists and is not a folder"),
+    (["--out", "{tmp}/file/below"], "caaad: --out {tmp}/file/below: "),
+])
+def test_bad_command_line_is_one_line_and_exit_2(tmp_path, args, line):
+    (tmp_path / "file").write_text("not a folder")
+    args = [a.format(tmp=tmp_path) for a in args]
+    done, results = caaad_run(*args, out=tmp_path / "out") if "--out" not in args else caaad_run(*args[2:], out=Path(args[1]))
+    assert done.returncode == 2 and results is None
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(line.format(tmp=tmp_path)), done.stderr
+    assert not done.stdout.strip(), "nothing of pytest's own output before the line"
+
+
+@pytest.mark.parametrize(("source", "line"), [
+    ("class Adapter(:\n", "caaad: --adapter vendor_module:Adapter: cannot import module 'vendor_module': SyntaxError: "),
+    ("raise RuntimeError('no database')\n", "caaad: --adapter vendor_module:Adapter: cannot import module "
+                                             "'vendor_module': RuntimeError: no database"),
+    ("import sys\nsys.exit(0)\n", "caaad: --adapter vendor_module:Adapter: cannot import module 'vendor_module': "
+                                  "SystemExit: 0"),
+])
+def test_broken_adapter_module_is_one_line_and_exit_2(tmp_path, source, line):
+    (tmp_path / "vendor_module.py").write_text(source)
+    done, results = caaad_run("--adapter", "vendor_module:Adapter", out=tmp_path / "out", path=tmp_path)
+    assert done.returncode == 2 and results is None
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(line), done.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder anyway")
+def test_read_only_out_is_refused_before_the_suite_runs(tmp_path):
+    out = tmp_path / "ro"
+    out.mkdir(mode=0o555)
+    done, _ = caaad_run(out=out)
+    assert done.returncode == 2 and done.stderr.startswith(f"caaad: --out {out}: Permission denied")
+
+
+@pytest.mark.parametrize(("prepare", "line"), [
+    (lambda f: (f / "5.4" / "5.4.1.feature").write_bytes((f / "5.4" / "5.4.1.feature").read_bytes() + b"\xff\n"),
+     r"caaad: features/5\.4/5\.4\.1\.feature:\d+: not UTF-8: byte 0xff cannot be decoded; save as UTF-8"),
+    (lambda f: shutil.rmtree(f), r"caaad: .+/features: the features folder does not exist"),
+])
+def test_unreadable_features_are_one_line_and_exit_2(tmp_path, prepare, line):
+    features = copy_features(tmp_path, lambda text: text)
+    prepare(features)
+    done, results = caaad_run(features=features, out=tmp_path / "out")
+    assert done.returncode == 2 and results is None
+    assert re.fullmatch(line, done.stderr.strip()), done.stderr
 
 
 def test_system_that_raises_makes_scenarios_error_never_passed(tmp_path):
