@@ -26,8 +26,10 @@ def watch_interrupts() -> None:
 
 
 def raised_by_system(exc: BaseException) -> bool:
-    """True when `exc`, caught around a call into the adapter, is the system's doing, not the user's."""
-    return not (isinstance(exc, KeyboardInterrupt) and _interrupted)
+    """True when `exc`, caught around a call into the adapter, is the system's doing, not the user's
+    interrupt or the kit's own time limit (caaad/limits.py)."""
+    from .limits import TimeLimitReached
+    return not (isinstance(exc, TimeLimitReached) or isinstance(exc, KeyboardInterrupt) and _interrupted)
 
 
 def describe_exception(exc: BaseException) -> str:

@@ -14,6 +14,8 @@ One job per hook:
 """
 
 import json
+import time
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from . import outcomes
+from .limits import DEFAULT_SCENARIO_LIMIT_S, Limits, TimeLimitReached, time_limit
 from .paths import features_dir, spec_dir, steps_dir
 
 DEFAULT_ADAPTER = "caaad.reference_impl.adapter:ReferenceAdapter"
@@ -47,6 +50,10 @@ def pytest_addoption(parser):
     group.addoption("--profile", default="all", choices=sorted(outcomes.PROFILES),
                     help="the role certified; obligations of other actors are not_applicable")
     group.addoption("--caaad-results", metavar="FILE", help="write results.json here")
+    group.addoption("--scenario-timeout", type=float, default=DEFAULT_SCENARIO_LIMIT_S, metavar="S",
+                    help=f"a scenario still running after S seconds is an error (default {DEFAULT_SCENARIO_LIMIT_S:g}; 0: none)")
+    group.addoption("--run-timeout", type=float, default=0, metavar="S",
+                    help="scenarios not finished S seconds after the start are errors (default 0: no limit)")
 
 
 def pytest_configure(config):
@@ -56,6 +63,7 @@ def pytest_configure(config):
             config.addinivalue_line("markers", f"{field}_{value}: obligations with {field} {value}")
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(ResultCollector(config), "caaad-results")
+    config.stash[_LIMITS] = Limits(config.getoption("scenario_timeout") or None, config.getoption("run_timeout") or None)
 
 
 def _runs_suite(config) -> bool:
@@ -137,6 +145,37 @@ def sut_description(sut):
     return sut.describe()
 
 
+_LIMITS = pytest.StashKey[Limits]()
+_STARTED = pytest.StashKey[float]()
+
+
+def _limited(item, fresh: bool = False):
+    """Set-up and call of a scenario share its limits (caaad/limits.py); teardown, which closes the
+    adapter, gets a fresh allowance so that a scenario that ran out of time still closes its session."""
+    if not any(name == _PROPERTY for name, _ in item.user_properties):
+        return nullcontext()
+    started = time.monotonic() if fresh else item.stash.setdefault(_STARTED, time.monotonic())
+    return time_limit(item.config.stash[_LIMITS].budget(started))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    with _limited(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    with _limited(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    with _limited(item, fresh=True):
+        return (yield)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
@@ -164,6 +203,8 @@ def _classify(report, call) -> tuple[str, str]:
     text = _one_line(error) if error is not None else "failed"
     if isinstance(error, CapabilityMissing):
         return outcomes.NOT_TESTED, f"{outcomes.NOT_TESTED}: {text}"
+    if isinstance(error, TimeLimitReached):
+        return outcomes.ERROR, text
     if isinstance(error, AssertionError) and report.when == "call":
         return outcomes.FAILED, text
     return outcomes.ERROR, f"{type(error).__name__}: {text}" if error is not None else "error"

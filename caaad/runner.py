@@ -7,7 +7,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from . import outcomes
+from .contract.http import DEFAULT_TIMEOUT, TIMEOUT_ENV
 from .junit import junit_xml
+from .limits import DEFAULT_SCENARIO_LIMIT_S
 from .paths import steps_dir
 from .plugin import DEFAULT_ADAPTER
 
@@ -25,6 +27,13 @@ def register(sub) -> None:
     run.add_argument("-n", "--workers", metavar="N",
                      help=f"run scenarios in N processes (pytest-xdist): 1 to {max_workers()} on this machine "
                           "(twice its cores), or auto")
+    run.add_argument("--timeout", metavar="S", help=f"seconds an HTTP call may take in all, connect to last byte "
+                                                     f"(default {DEFAULT_TIMEOUT:g}, or {TIMEOUT_ENV})")
+    run.add_argument("--scenario-timeout", metavar="S", default=f"{DEFAULT_SCENARIO_LIMIT_S:g}",
+                     help="a scenario still running after S seconds is an error; in process too "
+                          f"(default {DEFAULT_SCENARIO_LIMIT_S:g}; 0: no limit)")
+    run.add_argument("--run-timeout", metavar="S", default="0",
+                     help="scenarios not finished S seconds after the start are errors (default 0: no limit)")
     run.add_argument("-k", metavar="EXPR", help="only scenarios matching EXPR (pytest -k)")
     run.add_argument("-m", metavar="EXPR", help="only scenarios with these markers, e.g. 'strength_shall'")
     run.set_defaults(func=cmd_run)
@@ -53,6 +62,9 @@ def cmd_run(args) -> int:
     results_path, junit_path = out / "results.json", out / "junit.xml"
     pytest_args = [str(steps_dir() / "suite.py"), "--adapter", args.adapter, "--profile", args.profile,
                    "--caaad-results", str(results_path), "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--tb=no", "--strict-markers"]
+    pytest_args += ["--scenario-timeout", args.scenario_timeout, "--run-timeout", args.run_timeout]
+    if args.timeout:
+        os.environ[TIMEOUT_ENV] = args.timeout  # read by every HttpAdapter, also in xdist workers
     if args.workers:
         pytest_args += ["-n", args.workers]
     if args.k:
@@ -91,6 +103,10 @@ def _check_selection(args) -> None:
         if not args.workers.isdigit() or not 1 <= int(args.workers) <= max_workers():
             raise UsageError(f"-n {args.workers}: the number of worker processes is a whole number from 1 to "
                              f"{max_workers()} on this machine (twice its cores), or auto")
+    for flag, value, zero in (("--timeout", args.timeout, False), ("--scenario-timeout", args.scenario_timeout, True),
+                              ("--run-timeout", args.run_timeout, True)):
+        if value is not None and not _seconds(value, zero):
+            raise UsageError(f"{flag} {value}: a number of seconds, more than 0{' (0: no limit)' if zero else ''}")
     for flag, expression in (("-k", args.k), ("-m", args.m)):
         if expression is None:
             continue
@@ -103,6 +119,14 @@ def _check_selection(args) -> None:
         if unknown:
             raise UsageError(f"-m {expression!r}: no such marker {', '.join(unknown)}; markers are req and "
                              "<field>_<value> for actor, strength, phase and verification, e.g. strength_shall")
+
+
+def _seconds(text: str, zero_allowed: bool) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return value == value and value != float("inf") and (value > 0 or zero_allowed and value == 0)
 
 
 def _check_writable(out: Path) -> None:

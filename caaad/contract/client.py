@@ -9,6 +9,7 @@ import copy
 from typing import Any
 
 from .errors import AdapterFailure, CapabilityMissing, ContractError, ContractUsageError, ContractViolation
+from .. import limits
 from ..guard import describe_exception, raised_by_system
 from .schema import Contract, load_contract, one_line
 
@@ -45,6 +46,7 @@ class ContractClient:
         if not callable(method):
             raise CapabilityMissing(op, self.contract.operations[op].capability)
         try:
+            limits.current_operation = op  # named if the scenario's time limit strikes now
             # The adapter gets its own copy: nothing it does can change the suite's data.
             response = method(copy.deepcopy(request))
         except ContractError:
@@ -53,6 +55,8 @@ class ContractClient:
             if not raised_by_system(exc):
                 raise
             raise AdapterFailure(op, one_line(describe_exception(exc))) from None
+        finally:
+            limits.current_operation = None
         error = self.contract.first_error(op, "response", response)
         if error:
             raise ContractViolation(op, *error)

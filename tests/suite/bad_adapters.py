@@ -85,3 +85,14 @@ class CtrlCOnOrder(ReferenceAdapter):
         import signal
         os.kill(os.getpid(), signal.SIGINT)
         return super().place_order(request)
+
+
+class LoopsOnOrder(ReferenceAdapter):
+    """Never returns from place_order (and swallows ordinary exceptions while it spins)."""
+
+    def place_order(self, request):
+        while True:
+            try:
+                pass
+            except Exception:
+                continue

@@ -136,6 +136,9 @@ def test_unusable_adapter_is_one_line_and_exit_2(tmp_path, adapter, message):
     (["-m", "strength_must"], "caaad: -m 'strength_must': no such marker strength_must;"),
     (["--adapter", "ftp://example.org/x"], "caaad: --adapter ftp://example.org/x: URL scheme 'ftp' is not served"),
     (["--out", "{tmp}/file"], "caaad: --out {tmp}/file: exists and is not a folder"),
+    (["--timeout", "0"], "caaad: --timeout 0: a number of seconds, more than 0"),
+    (["--scenario-timeout", "-1"], "caaad: --scenario-timeout -1: a number of seconds, more than 0 (0: no limit)"),
+    (["--run-timeout", "soon"], "caaad: --run-timeout soon: a number of seconds, more than 0 (0: no limit)"),
     (["--out", "{tmp}/file/below"], "caaad: --out {tmp}/file/below: "),
 ])
 def test_bad_command_line_is_one_line_and_exit_2(tmp_path, args, line):
@@ -224,6 +227,22 @@ def test_base_exceptions_of_the_system_are_errors_and_the_run_completes(tmp_path
     assert outcomes(results)["5.4.1.b-3"] == "error"
     assert junit_counts(tmp_path / "out" / "junit.xml")["errors"] == len(results["scenarios"])
     assert (tmp_path / "out" / "report.md").is_file()
+
+
+def test_a_system_that_never_answers_is_cut_off_by_the_time_limits(tmp_path):
+    """An in-process adapter looping for ever (and swallowing exceptions) must not hang the run."""
+    done, results = caaad_run("--adapter", "bad_adapters:LoopsOnOrder", "-k", "混合支付 or 质量问题",
+                              "--scenario-timeout", "2", "--run-timeout", "7", out=tmp_path / "out")
+    assert done.returncode == 1
+    messages = [s["message"] for s in results["scenarios"]]
+    assert messages and {s["outcome"] for s in results["scenarios"]} == {"error"}
+    assert "no complete answer within 2 s (operation place_order; the scenario time limit)" in messages
+    assert "not run: the run time limit of 7 s was used up" in messages
+    allowed = (r"no complete answer within 2 s \(operation place_order; the scenario time limit\)",
+               r"no complete answer within 7 s \((operation \w+|between operations); the run time limit\)",
+               r"not run: the run time limit of 7 s was used up")
+    assert all(any(re.fullmatch(a, m) for a in allowed) for m in messages), messages
+    assert junit_counts(tmp_path / "out" / "junit.xml")["errors"] == len(messages)
 
 
 def test_the_users_interrupt_stops_the_run_and_says_so(tmp_path):
