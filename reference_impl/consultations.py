@@ -130,7 +130,8 @@ class ConsultationsMixin:
         record["status"] = "responded"
         if coordination and by == partner and coordination["solution_agreed_at"] is None:
             coordination["solution_agreed_at"] = iso(now)
-        if cannot_resolve and record["severity"] != "serious":
+        if coordination is None and self.rules.complaint_severity(
+                record["severity"], record["compensation_claim_fen"], cannot_resolve) == "serious":
             self._coordinate(record, now)
         if close:
             record["status"], record["outcome"] = "closed", outcome

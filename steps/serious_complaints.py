@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pytest_bdd import then, when
 
-from caaad.contract.errors import AdapterFailure
+from caaad.contract.errors import AdapterFailure, CapabilityMissing
 
 from .common import Scenario, advance_to, china, p, parse_timestamp, platform_rule
 from .consultations import WHOSE, complaint
@@ -36,6 +36,8 @@ def complain_with_claim(sut, ctx: Scenario, against: str, claim: int, text: str)
 
 @when(p('消费者就订单投诉{against}并要求达到平台声明的应急处理启动标准的赔偿，内容为 "{text}"'))
 def complain_with_emergency_claim(sut, ctx: Scenario, sut_description, against: str, text: str):
+    if "serious_complaints" not in sut_description["capabilities"]:  # the rule is required only with the capability
+        raise CapabilityMissing("submit_complaint", "serious_complaints")
     rule = platform_rule(sut_description, EMERGENCY_RULE)
     assert rule["unit"] == "fen", f"platform rule {EMERGENCY_RULE} is an amount in fen; declared in {rule['unit']}"
     ctx.notes["emergency_threshold"] = int(rule["value"])

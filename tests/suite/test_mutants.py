@@ -64,6 +64,13 @@ EXPECTED = {
     "ReviewsRemovedOnRequest": {"5.5.1-2"},
     "NegativeReviewsNotListed": {"5.5.1-1", "5.5.1-2", "5.5.2-1"},  # every review scenario reads the list
     "AppealHidesReview": {"5.5.2-1"},
+    # contract 1.4: repeated requests and retried calls, bundle and threshold returns, serious complaints
+    "DoubleRefund": {"5.4.1.b-2", "5.3.2.j-2", "5.4.2.c-1"},  # the repeats in a no-reason return, a lost parcel, a partial refund
+    "IdempotencyKeyIgnored": {"4.2-4"},  # the retry is answered with a refused duplicate, not the request filed
+    "ReusedKeyAnsweredWithFirst": {"4.2-4"},  # another request answered with the first: it has no record
+    "BundleRefundKept": {"5.4.1.b-2"},
+    "ThresholdMetExactlyLost": {"5.4.1.b-2"},
+    "SeriousComplaintIgnored": {"5.3.1.b-1", "5.3.1.b-2", "5.3.2.f-1"},
 }
 HERE = Path(__file__).resolve().parent
 
