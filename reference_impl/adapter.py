@@ -49,7 +49,7 @@ def _recognising_retries(op: str, method):
 def _recognise_retries(cls: type) -> None:
     """Wrap the state-changing operations `cls` defines itself (a subclass overriding one keeps the rule)."""
     for op in STATE_CHANGING:
-        if op in vars(cls):
+        if callable(vars(cls).get(op)):  # a subclass may also remove an operation (None)
             setattr(cls, op, _recognising_retries(op, vars(cls)[op]))
 
 

@@ -22,9 +22,13 @@ class AfterSalesMixin:
         record["_note"] = note
         record["amount_requested_fen"] = amount_fen
         record["_refund_channel"] = refund_channel  # the consumer's explicit consent (7D Art 14)
-        repeated = self.rules.repeated_request(ground, remedy, _line_set(lines), self._held(order_id))
-        verdict = (("duplicate_request", f"与售后申请 {repeated} 重复：同一商品、同一数量的申请正在处理或已退款")
-                   if repeated else self._assess(order, ground, remedy, lines, now))
+        verdict = self._assess(order, ground, remedy, lines, now)
+        # A request the rules would grant is refused when it repeats one under way or refunded; one they
+        # refuse anyway is refused for its own reason.
+        repeated = verdict in ("accept", "merchant") and self.rules.repeated_request(
+            ground, remedy, _line_set(lines), self._held(order_id))
+        if repeated:
+            verdict = "duplicate_request", f"与售后申请 {repeated} 重复：同一商品、同一数量的申请正在处理或已退款"
         if verdict == "merchant":
             record["status"] = "pending_merchant"
             self._deadline(record, "merchant_response", now + self.platform_rules["after_sales_request_response_limit"].duration)
