@@ -54,7 +54,7 @@ class SettlementMixin:
     def _within_line_ceilings(self, order: dict, lines: list[dict], amount_fen: int) -> int:
         """`amount_fen`, cut to what the lines have not had refunded yet, and booked against them: a
         line's refunds, across all its after-sales requests, never exceed what was paid for it."""
-        refunded = order.setdefault("_line_refunded_fen", {})
+        refunded = order["_line_refunded_fen"]
         ceilings = [self.rules.line_refund_ceiling(self._allocated(order, l), self._line(order, l["line_id"])["paid_fen"],
                                                    refunded.get(l["line_id"], 0)) for l in lines]
         amount_fen = min(amount_fen, sum(ceilings))

@@ -3,6 +3,7 @@
 import pytest
 
 from caaad.contract import AdapterFailure
+from caaad.reference_impl.adapter import ReferenceAdapter
 
 from conftest import T0
 
@@ -50,6 +51,17 @@ def test_a_retried_call_gets_the_first_answer_and_nothing_is_done_again(shop):
     # one request, not two: without the key, the same request is now a repeat of the first
     repeat = shop.call("request_after_sales", **_refund_request(order))["after_sales"]
     assert repeat["rejection"]["code"] == "duplicate_request" and repeat["after_sales_id"] == "A2"
+
+
+def test_a_subclass_overriding_an_operation_still_recognises_retries(shop_factory):
+    class Noting(ReferenceAdapter):
+        def request_after_sales(self, request):
+            return super().request_after_sales({**request, "note": "经子类转交"})
+
+    shop = shop_factory(Noting())
+    order = _lost(shop)
+    first = shop.client.call("request_after_sales", _refund_request(order, "sub-1"))
+    assert shop.client.call("request_after_sales", _refund_request(order, "sub-1")) == first
 
 
 def test_a_key_reused_for_another_call_is_refused_and_changes_nothing(shop):

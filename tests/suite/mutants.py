@@ -365,3 +365,20 @@ ThresholdMetExactlyLost = _variant(
 SeriousComplaintIgnored = _variant(
     "SeriousComplaintIgnored", "Handles a complaint demanding compensation, or one that cannot be resolved, like any other.",
     complaint_severity=lambda declared, compensation_claim_fen, cannot_resolve: "ordinary")
+
+
+def _bundle_items_at_list_price(self, record, order, inspected, gift_checks, return_freight, now, due):
+    """The settlement as usual, then, for a no-reason return from a bundle order, the goods refunded again at
+    their list price instead (the bundle discount ignored)."""
+    AfterSalesService._settle_return(self, record, order, inspected, gift_checks, return_freight, now, due)
+    if record["ground"] == "no_reason" and any(d["kind"] == "bundle" for d in order["discounts"]):
+        list_price = sum(self._line(order, l["line_id"])["unit_price_fen"] * l["quantity"] for l in inspected if l["intact"])
+        record["refunds"] = []
+        record["deadlines"] = [d for d in record["deadlines"] if d["name"] != "refund"]
+        self._settle(record, order, now, due, purpose="goods", goods_refund_fen=list_price,
+                     return_freight_refunded_fen=return_freight)
+
+
+BundleListPriceRefund = _service_variant(
+    "BundleListPriceRefund", "Refunds a bundle item returned at its list price, more than was paid for it.",
+    _settle_return=_bundle_items_at_list_price)
