@@ -1,10 +1,12 @@
 """ReferenceAdapter: the contract's operations over the in-process reference system.
 
 Each method does one translation: request dict → service call (timestamps and durations parsed) →
-response dict. `ReferenceAdapter(rules=DEFAULT_RULES.replace(...))` builds a deliberately broken
+response dict. Retried calls are recognised here, once for every state-changing operation: a request
+with an idempotency_key goes through `AfterSalesService.once` (see STATE_CHANGING below). `ReferenceAdapter(rules=DEFAULT_RULES.replace(...))` builds a deliberately broken
 system for mutation tests.
 """
 
+import functools
 import re
 from datetime import datetime, timedelta
 
@@ -24,6 +26,33 @@ def parse_duration(value: int | str) -> timedelta:
     return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
+# The operations that change the system's state (contract 1.4: they accept an idempotency_key). The
+# read-only ones and the test clock (advancing "to" a time is naturally repeatable) do not.
+STATE_CHANGING = (
+    "create_party", "create_product", "place_order", "deliver_order", "request_after_sales", "merchant_decide",
+    "ship_return", "receive_return", "inspect_return", "request_intervention", "submit_evidence", "record_agreement",
+    "cancel_service_order", "submit_review", "request_review_removal", "file_review_appeal", "record_consent",
+    "withdraw_consent", "request_data_disclosure", "report_incident", "submit_consultation", "submit_complaint",
+    "respond_complaint")
+
+
+def _recognising_retries(op: str, method):
+    @functools.wraps(method)
+    def call(self, request: dict) -> dict:
+        key = request.pop("idempotency_key", None)
+        if key is None:
+            return method(self, request)
+        return self.service.once(key, op, request, lambda: method(self, request))
+    return call
+
+
+def _recognise_retries(cls: type) -> None:
+    """Wrap the state-changing operations `cls` defines itself (a subclass overriding one keeps the rule)."""
+    for op in STATE_CHANGING:
+        if callable(vars(cls).get(op)):  # a subclass may also remove an operation (None)
+            setattr(cls, op, _recognising_retries(op, vars(cls)[op]))
+
+
 def _time(request: dict, key: str) -> datetime | None:
     return parse(request[key]) if request.get(key) else None
 
@@ -32,6 +61,10 @@ class ReferenceAdapter:
     def __init__(self, rules: Rules = DEFAULT_RULES, platform_rules: dict[str, PlatformRule] | None = None,
                  service: AfterSalesService | None = None):
         self.service = service or AfterSalesService(rules=rules, platform_rules=platform_rules)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _recognise_retries(cls)
 
     def describe(self, request: dict) -> dict:
         return self.service.describe()
@@ -133,3 +166,6 @@ class ReferenceAdapter:
 
     def get_complaint(self, request: dict) -> dict:
         return {"complaint": self.service.get_complaint(request["complaint_id"])}
+
+
+_recognise_retries(ReferenceAdapter)

@@ -5,6 +5,7 @@ settlement.py."""
 from datetime import datetime, timedelta
 
 from .records import ServiceError, iso, parse, public
+from .rules.repeats import HeldRequest
 
 _GOODS_RETURNED = ("return_refund", "exchange")
 _OPEN = ("pending_merchant", "awaiting_return", "return_shipped", "return_received", "processing", "in_intervention")
@@ -22,6 +23,12 @@ class AfterSalesMixin:
         record["amount_requested_fen"] = amount_fen
         record["_refund_channel"] = refund_channel  # the consumer's explicit consent (7D Art 14)
         verdict = self._assess(order, ground, remedy, lines, now)
+        # A request the rules would grant is refused when it repeats one under way or refunded; one they
+        # refuse anyway is refused for its own reason.
+        repeated = verdict in ("accept", "merchant") and self.rules.repeated_request(
+            ground, remedy, _line_set(lines), self._held(order_id))
+        if repeated:
+            verdict = "duplicate_request", f"与售后申请 {repeated} 重复：同一商品、同一数量的申请正在处理或已退款"
         if verdict == "merchant":
             record["status"] = "pending_merchant"
             self._deadline(record, "merchant_response", now + self.platform_rules["after_sales_request_response_limit"].duration)
@@ -31,6 +38,10 @@ class AfterSalesMixin:
             self._reject(record, "system", *verdict, now)
         self._save(record, order)
         return public(record)
+
+    def _held(self, order_id: str) -> list[HeldRequest]:
+        return [HeldRequest(r["after_sales_id"], r["ground"], r["remedy"], _line_set(r["lines"]), r["status"])
+                for r in self.store.find("after_sales", parent=order_id)]
 
     def _new_record(self, order: dict, ground: str, remedy: str, lines: list[dict], now: datetime) -> dict:
         return {
@@ -150,6 +161,8 @@ class AfterSalesMixin:
         if amount_fen is None:
             asked = record["amount_requested_fen"]
             amount_fen = min(asked, allocated) if remedy == "partial_refund" and asked is not None else allocated
+        if remedy != "compensation":  # a refund, unlike compensation for a loss, is the price paid coming back
+            amount_fen = self._within_line_ceilings(order, record["lines"], amount_fen)
         outbound = self._outbound_refund(order, record)
         if is_service:
             limit = now + self.platform_rules["service_refund_after_agreement"].duration
@@ -249,3 +262,7 @@ class AfterSalesMixin:
         for deadline in record["deadlines"]:
             if deadline["name"] == name and deadline["met_at"] is None:
                 deadline["met_at"] = iso(at)
+
+
+def _line_set(lines: list[dict]) -> frozenset[tuple[str, int]]:
+    return frozenset((l["line_id"], l["quantity"]) for l in lines)

@@ -82,8 +82,10 @@ class CatalogueMixin:
             "shipping_charged_fen": shipping_charged, "shipping_fee_fen": shipping["fee_fen"],
             "free_shipping_threshold_fen": threshold, "total_paid_fen": total, "payments": payments,
             "status": "placed", "delivery": None,
-            # What later returns have taken back, for settling the next one (7D Art 17, 18).
-            "_returned": {}, "_goods_refunded_fen": 0, "_outbound_deducted_fen": 0, "_outbound_refunded_fen": 0}
+            # What later returns have taken back, for settling the next one (7D Art 17, 18), and the
+            # goods refunds booked against each line over all its after-sales requests.
+            "_returned": {}, "_goods_refunded_fen": 0, "_outbound_deducted_fen": 0, "_outbound_refunded_fen": 0,
+            "_line_refunded_fen": {}}
         self._save_order(order)
         return public(order)
 

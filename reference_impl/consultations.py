@@ -1,6 +1,6 @@
 """After-sales consultations (售后咨询) and complaints (投诉), annex A's flow: receive → acknowledge →
 assess → respond (or hand over / escalate to the platform) → close (5.1.1.g, 5.1.4.b/e/g/h, 5.3.3.e,
-5.3.4.c/d, 5.2.1.c).
+5.3.4.c/d, 5.2.1.c); serious complaints are coordinated with the parties 5.3.1.b and 5.3.2.f name.
 
 Feedback the system gives at a later time (a consultation's answer, the platform's intervention when
 a complaint's handler stays silent) is stamped with the time it falls due and shown as soon as the
@@ -66,7 +66,8 @@ class ConsultationsMixin:
             record["handover"] = {"department": HANDOVER_DEPARTMENT, "at": iso(at), "progress": "received", "outcome": None}
 
     # --- complaints ------------------------------------------------------------------------------
-    def submit_complaint(self, consumer_id: str, against: str, text: str, order_id: str | None = None) -> dict:
+    def submit_complaint(self, consumer_id: str, against: str, text: str, order_id: str | None = None,
+                         severity: str = "ordinary", compensation_claim_fen: int | None = None) -> dict:
         self._party(consumer_id, "consumer")
         if order_id is not None and self.store.get("order", order_id)["consumer_id"] != consumer_id:
             raise ServiceError(f"order '{order_id}' is not this consumer's")
@@ -79,27 +80,59 @@ class ConsultationsMixin:
             "feedback_due_at": iso(now + limit), "status": "acknowledged", "responses": [], "outcome": None,
             "history": [_event("received", now, "platform", "投诉已受理"),
                         _event("acknowledged", now, "platform", f"已转交{_ROLE_ZH[handler]}处理")],
-            "_escalate_at": iso(self.rules.complaint_escalation_at(now, limit)),
+            "severity": "ordinary", "compensation_claim_fen": compensation_claim_fen, "coordination": None,
+            "emergency": None, "_escalate_at": iso(self.rules.complaint_escalation_at(now, limit)),
         }
+        if self.rules.complaint_severity(severity, compensation_claim_fen, False) == "serious":
+            self._coordinate(record, now)
         return self._complaint_now(record)
+
+    def _coordinate(self, record: dict, now: datetime) -> None:
+        """A serious complaint (5.3.1.b, 5.3.2.f): the party it is against brings in the others to
+        establish the facts and agree the solution, and the emergency mechanism starts when its
+        criterion is met."""
+        against = record["against"]
+        parties = self.rules.coordination_parties(against)
+        record["severity"] = "serious"
+        record["coordination"] = {"coordinated_by": against, "started_at": iso(now), "parties": list(parties),
+                                  "solution_with": self.rules.solution_partner(against), "solution_agreed_at": None}
+        record["status"] = "coordinating"
+        record["history"].append(_event("coordinating", now, against,
+                                        "严重投诉：已协调" + "、".join(_ROLE_ZH[p] for p in parties) + "核实情况、商议解决方案"))
+        threshold = self.platform_rules["serious_complaint_emergency_threshold"].value
+        if self.rules.emergency_needed(record["compensation_claim_fen"], threshold):
+            record["emergency"] = {"activated_at": iso(now),
+                                   "reason": f"赔偿请求 {record['compensation_claim_fen']} 分，达到应急处理启动标准 {threshold:g} 分"}
 
     def get_complaint(self, complaint_id: str) -> dict:
         return self._complaint_now(self.store.get("complaint", complaint_id))
 
     def respond_complaint(self, complaint_id: str, by: str, text: str, close: bool = False,
-                          outcome: str | None = None) -> dict:
+                          outcome: str | None = None, cannot_resolve: bool = False) -> dict:
         record = self.store.get("complaint", complaint_id)
         self._complaint_now(record)
         if record["status"] == "closed":
             raise ServiceError(f"complaint '{complaint_id}' is closed")
-        if by not in (record["handled_by"], record["against"], "platform"):
+        coordination = record["coordination"]
+        allowed = {record["handled_by"], record["against"], "platform", *(coordination["parties"] if coordination else ())}
+        if by not in allowed:
             raise ServiceError(f"complaint '{complaint_id}' is handled by the {record['handled_by']}, not the {by}")
         if close and not outcome:
             raise ServiceError("closing a complaint needs its outcome")
         now = self.clock.now()
+        responded = {r["by"] for r in record["responses"]} | {by}
+        partner = coordination["solution_with"] if coordination else None
+        if close and not self.rules.complaint_closable(record["severity"], partner, responded):
+            raise ServiceError(f"complaint '{complaint_id}' is serious: it is closed with a solution agreed with the "
+                               f"{partner}, who has not responded yet")
         record["responses"].append({"by": by, "text": text, "at": iso(now)})
         record["history"].append(_event("responded", now, by, text))
         record["status"] = "responded"
+        if coordination and by == partner and coordination["solution_agreed_at"] is None:
+            coordination["solution_agreed_at"] = iso(now)
+        if coordination is None and self.rules.complaint_severity(
+                record["severity"], record["compensation_claim_fen"], cannot_resolve) == "serious":
+            self._coordinate(record, now)
         if close:
             record["status"], record["outcome"] = "closed", outcome
             record["history"].append(_event("closed", now, by, outcome))
@@ -118,7 +151,7 @@ class ConsultationsMixin:
         return public(record)
 
 
-_ROLE_ZH = {"merchant": "商家", "live_room_operator": "直播间运营者", "platform": "平台"}
+_ROLE_ZH = {"consumer": "消费者", "merchant": "商家", "live_room_operator": "直播间运营者", "platform": "平台"}
 
 
 def _event(status: str, at: datetime, by: str, note: str) -> dict:

@@ -23,7 +23,10 @@ REQUIRED = ("after_sales_request_response_limit", "return_address_limit", "refun
 # Since contract 1.3.0: rules required only of a system that declares the capability that uses them,
 # so a 1.2 system's describe() stays valid.
 REQUIRED_FOR_CAPABILITY = {"consultations": ("after_sales_inquiry_response_limit",),
-                           "complaints": ("complaint_feedback_time_limit",)}
+                           "complaints": ("complaint_feedback_time_limit",),
+                           "serious_complaints": ("serious_complaint_emergency_threshold",)}
+# Since contract 1.4.0: rules that are amounts, not time limits.
+AMOUNTS = {"serious_complaint_emergency_threshold": "fen"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,10 @@ def check_platform_rules(rules: dict[str, PlatformRule], source: str = "platform
     if missing:
         raise ValueError(f"{source}: missing platform rules: {', '.join(missing)}")
     for name, rule in rules.items():
-        if rule.unit not in _UNITS or rule.value < 0:
+        if name in AMOUNTS:
+            if rule.unit != AMOUNTS[name] or rule.value < 0:
+                raise ValueError(f"{source}: {name}: an amount needs a value ≥ 0 in {AMOUNTS[name]}")
+        elif rule.unit not in _UNITS or rule.value < 0:
             raise ValueError(f"{source}: {name}: a time limit needs a value ≥ 0 in minute, hour or day")
         if IMPLEMENTED_ON_EXPIRY.get(name, rule.on_expiry) != rule.on_expiry:
             raise ValueError(f"{source}: {name}: on_expiry must be {IMPLEMENTED_ON_EXPIRY[name]}, what the service does")

@@ -88,6 +88,7 @@ class ReturnsMixin:
                 kept_cost, order["_outbound_deducted_fen"])
         else:
             goods, deducted = allocated, 0
+        goods = self._within_line_ceilings(order, refunded, goods)
         charges = []
         for check in gift_checks if self.rules.deductions_allowed(record["ground"]) else ():
             missing = check["expected_quantity"] - check["returned_quantity"]

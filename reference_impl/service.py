@@ -6,7 +6,9 @@ products, orders, delivery), after-sales requests (5.4.1–5.4.3, service goods)
 build a deliberately broken system by replacing one rule.
 """
 
+import json
 from datetime import datetime
+from typing import Callable
 
 from .aftersales import AfterSalesMixin
 from .catalogue import CatalogueMixin
@@ -15,17 +17,19 @@ from .consultations import ConsultationsMixin
 from .disputes import DisputesMixin
 from .personal_data import PersonalDataMixin
 from .platform_rules import PlatformRule, load_platform_rules
+from .records import ServiceError
 from .returns import ReturnsMixin
 from .reviews import ReviewsMixin
 from .rules import DEFAULT_RULES, Rules
 from .settlement import SettlementMixin
-from .store import Store
+from .store import NotFound, Store
 
 SYSTEM_NAME = "caaad reference system"
 SYSTEM_VERSION = "0.1.0"
-CONTRACT_VERSION = "1.3.0"
+CONTRACT_VERSION = "1.4.0"
 ROLES = ("platform", "merchant")
-CAPABILITIES = ("core", "returns", "disputes", "agreements", "service_goods", "consultations", "complaints", "reviews", "personal_data")
+CAPABILITIES = ("core", "returns", "disputes", "agreements", "service_goods", "consultations", "complaints", "reviews",
+                "personal_data", "idempotency", "serious_complaints")
 
 
 class AfterSalesService(CatalogueMixin, AfterSalesMixin, ReturnsMixin, SettlementMixin, DisputesMixin,
@@ -43,6 +47,21 @@ class AfterSalesService(CatalogueMixin, AfterSalesMixin, ReturnsMixin, Settlemen
                 "platform_rules": [{"name": r.name, "value": r.value, "unit": r.unit, "on_expiry": r.on_expiry,
                                     "description": r.description} for r in self.platform_rules.values()],
                 "consultation_channels": self.consultation_channels()}
+
+    def once(self, key: str, op: str, request: dict, run: Callable[[], dict]) -> dict:
+        """The answer to a call named by an idempotency key: the first answer again when the same call
+        is retried; a refusal, changing nothing, when the key was used for another call; otherwise the
+        call is made and its answer kept. A call that fails keeps nothing, so its retry runs again."""
+        call = json.dumps({"op": op, "request": request}, sort_keys=True, ensure_ascii=False)
+        try:
+            kept = self.store.get("call", key)
+        except NotFound:
+            response = {**run(), "idempotency_key": key}
+            self.store.put("call", key, {"call": call, "response": response}, status=op)
+            return response
+        if kept["call"] != call:
+            raise ServiceError(f"idempotency key {key!r} was used for another call ({op} with a different request)")
+        return kept["response"]
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from .records import iso, parse
+from .rules.repeats import shares_within
 
 
 class SettlementMixin:
@@ -49,6 +50,17 @@ class SettlementMixin:
     def _allocated(self, order: dict, requested: dict) -> int:
         line = self._line(order, requested["line_id"])
         return line["paid_fen"] * requested["quantity"] // line["quantity"]
+
+    def _within_line_ceilings(self, order: dict, lines: list[dict], amount_fen: int) -> int:
+        """`amount_fen`, cut to what the lines have not had refunded yet, and booked against them: a
+        line's refunds, across all its after-sales requests, never exceed what was paid for it."""
+        refunded = order["_line_refunded_fen"]
+        ceilings = [self.rules.line_refund_ceiling(self._allocated(order, l), self._line(order, l["line_id"])["paid_fen"],
+                                                   refunded.get(l["line_id"], 0)) for l in lines]
+        amount_fen = min(amount_fen, sum(ceilings))
+        for line, share in zip(lines, shares_within(amount_fen, ceilings)):
+            refunded[line["line_id"]] = refunded.get(line["line_id"], 0) + share
+        return amount_fen
 
     def _outbound_refund(self, order: dict, record: dict) -> int:
         """Outbound freight the consumer paid, given back once when the merchant bears it (5.4.4.d)."""

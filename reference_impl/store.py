@@ -9,7 +9,8 @@ import sqlite3
 import threading
 
 KINDS = {"party": "P", "product": "G", "order": "O", "after_sales": "A", "agreement": "AG", "consultation": "C", "complaint": "K",
-         "review": "RV", "review_appeal": "RVA", "consent": "PC", "disclosure": "PD", "incident": "PI"}
+         "review": "RV", "review_appeal": "RVA", "consent": "PC", "disclosure": "PD", "incident": "PI",
+         "call": "IK"}  # call: a call named by an idempotency key, with its first answer
 
 
 class NotFound(LookupError):

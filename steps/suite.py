@@ -20,6 +20,9 @@ pytest_plugins = [
     "caaad.steps.reviews",
     "caaad.steps.personal_data",
     "caaad.steps.consultations",
+    "caaad.steps.repeats",
+    "caaad.steps.discounts",
+    "caaad.steps.serious_complaints",
 ]
 
 # The same folder the kit indexes and checks (caaad.paths: the repository's features/ or the installed

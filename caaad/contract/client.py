@@ -2,7 +2,9 @@
 
 Every request is validated before it is sent (a bad one is a bug in the suite), every response after
 it comes back (a bad one is the system's fault), and operations of a capability the system does not
-declare are refused with CapabilityMissing, so a scenario is reported not_tested instead of passed.
+declare are refused with CapabilityMissing, so a scenario is reported not_tested instead of passed; so
+is a request carrying a property of a capability the system does not declare (x-capability in the
+operation's request schema, e.g. idempotency_key).
 """
 
 import copy
@@ -34,8 +36,15 @@ class ContractClient:
         operation = self.contract.operations.get(op)
         if operation is None:
             raise ContractUsageError(op, "$", "no such operation in contract " + self.contract.version)
-        if operation.capability != "core" and operation.capability not in self.describe()["capabilities"]:
+        declared = self.describe()["capabilities"]
+        if operation.capability != "core" and operation.capability not in declared:
             raise CapabilityMissing(op, operation.capability)
+        # A request property added for a capability (x-capability) goes only to a system declaring it:
+        # an older system would refuse a property it does not know.
+        for name in request:
+            needed = operation.request_schema.get("properties", {}).get(name, {}).get("x-capability")
+            if needed and needed not in declared:
+                raise CapabilityMissing(op, needed)
         return self._invoke(op, request)
 
     def _invoke(self, op: str, request: dict) -> dict:

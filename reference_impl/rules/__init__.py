@@ -9,7 +9,7 @@ from typing import Callable
 
 from . import consultations
 from . import deadlines, disputes, eligibility, freight, intactness, money, windows
-from . import privacy, reviews
+from . import complaints, privacy, repeats, reviews
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,13 @@ class Rules:
     complaint_handler: Callable = consultations.complaint_handler
     complaint_escalation_at: Callable = consultations.complaint_escalation_at
     recorded_text: Callable = consultations.recorded_text
+    repeated_request: Callable = repeats.repeated_request
+    line_refund_ceiling: Callable = repeats.line_refund_ceiling
+    complaint_severity: Callable = complaints.complaint_severity
+    coordination_parties: Callable = complaints.coordination_parties
+    solution_partner: Callable = complaints.solution_partner
+    complaint_closable: Callable = complaints.closable
+    emergency_needed: Callable = complaints.emergency_needed
 
     def replace(self, **changes) -> "Rules":
         return replace(self, **changes)

@@ -147,3 +147,37 @@ def test_long_messages_are_shortened_to_one_line():
         ContractClient(adapter).call("get_order", {"order_id": "O1"})
     assert len(str(caught.value)) < 320 and "\n" not in str(caught.value)
     json.dumps(str(caught.value))
+
+
+@pytest.mark.parametrize("op, request_, capability", [
+    ("create_party", {"kind": "consumer", "display_name": "甲", "idempotency_key": "k-1"}, "idempotency"),
+    ("request_after_sales", {"order_id": "O1", "ground": "no_reason", "remedy": "return_refund",
+                             "lines": [{"line_id": "O1-1", "quantity": 1}], "idempotency_key": "k-1"}, "idempotency"),
+])
+def test_a_request_property_of_an_undeclared_capability_is_not_sent(op, request_, capability):
+    adapter = FakeAdapter()
+    with pytest.raises(CapabilityMissing) as caught:
+        ContractClient(adapter).call(op, request_)
+    assert caught.value.capability == capability and op not in adapter.calls
+    without = {k: v for k, v in request_.items() if k != "idempotency_key"}
+    ContractClient(adapter).call(op, without)  # the same request without the property goes through
+    assert op in adapter.calls
+
+
+def test_serious_complaint_properties_need_their_capability():
+    request = {"consumer_id": "P2", "against": "merchant", "text": "漏电", "compensation_claim_fen": 5000}
+    with pytest.raises(CapabilityMissing, match="serious_complaints"):
+        ContractClient(FakeAdapter(capabilities=("core", "complaints"))).call("submit_complaint", request)
+    declared = FakeAdapter(capabilities=("core", "complaints", "serious_complaints"))
+    assert ContractClient(declared).call("submit_complaint", request)["complaint"]["severity"] == "serious"
+
+
+def test_every_state_changing_operation_takes_an_idempotency_key_and_the_read_only_ones_do_not():
+    read_only = {"describe", "clock_now", "clock_advance", "get_product", "get_order", "get_after_sales",
+                 "get_consultation", "get_complaint", "list_reviews"}
+    for name, op in CONTRACT.operations.items():
+        keyed = "idempotency_key" in op.request_schema.get("properties", {})
+        assert keyed is (name not in read_only), name
+        if keyed:
+            assert op.request_schema["properties"]["idempotency_key"]["x-capability"] == "idempotency"
+            assert "idempotency_key" in op.response_schema["properties"] and "idempotency_key" not in op.response_schema["required"]

@@ -25,7 +25,7 @@ def _object_schemas(node, path="$"):
 def test_top_level_document():
     document = json.loads((CONTRACT_DIR / "contract.json").read_text(encoding="utf-8"))
     assert set(document) == {"contract_version", "title", "description", "$defs", "operations"}
-    assert document["contract_version"] == CONTRACT.version == "1.3.0"
+    assert document["contract_version"] == CONTRACT.version == "1.4.0"
     Draft202012Validator.check_schema({"$defs": document["$defs"]})
 
 

@@ -50,9 +50,23 @@ def test_on_expiry_must_match_what_the_service_does(tmp_path):
 
 def test_consultation_and_complaint_limits_are_required_only_with_their_capability():
     from caaad.reference_impl.platform_rules import REQUIRED_FOR_CAPABILITY, check_platform_rules
-    rules = {name: rule for name, rule in load_platform_rules().items()
-             if name not in ("after_sales_inquiry_response_limit", "complaint_feedback_time_limit")}
+    optional = {name for names in REQUIRED_FOR_CAPABILITY.values() for name in names}
+    rules = {name: rule for name, rule in load_platform_rules().items() if name not in optional}
     assert check_platform_rules(rules) == rules   # a 1.2 system stays valid
     for capability, names in REQUIRED_FOR_CAPABILITY.items():
         with pytest.raises(ValueError, match=f"missing platform rules: {names[0]}"):
             check_platform_rules(rules, capabilities=("core", capability))
+
+
+def test_the_emergency_threshold_is_an_amount_in_fen(tmp_path):
+    assert load_platform_rules()["serious_complaint_emergency_threshold"].value == 50000
+
+    def in_hours(entries):
+        next(e for e in entries if e["name"] == "serious_complaint_emergency_threshold").update(unit="hour")
+    with pytest.raises(ValueError, match="serious_complaint_emergency_threshold: an amount needs a value ≥ 0 in fen"):
+        load_platform_rules(_write(tmp_path, in_hours))
+
+    def complaint_limit_in_fen(entries):
+        next(e for e in entries if e["name"] == "complaint_feedback_time_limit").update(unit="fen")
+    with pytest.raises(ValueError, match="complaint_feedback_time_limit: a time limit needs"):
+        load_platform_rules(_write(tmp_path, complaint_limit_in_fen))

@@ -311,3 +311,74 @@ NegativeReviewsNotListed = _variant(
 AppealHidesReview = _variant(
     "AppealHidesReview", "Hides the review while the merchant's appeal against it is pending.",
     review_during_appeal=lambda review: {**review, "status": "hidden", "hidden_reason": "商家申诉处理中"})
+
+
+# --- repeated requests, retried calls, bundle and threshold returns, serious complaints (contract 1.4) ---------
+
+from caaad.reference_impl.rules.money import kept_cost as _kept_cost  # noqa: E402
+
+
+def _answer_first_whatever_asked(self, key, op, request, run):
+    """The retry rule without its check that the request is the same one."""
+    try:
+        return self.store.get("call", key)["response"]
+    except LookupError:
+        response = {**run(), "idempotency_key": key}
+        self.store.put("call", key, {"call": op, "response": response}, status=op)
+        return response
+
+
+def _bundle_kept_whole(lines, discounts, kept):
+    # While anything of a bundle order is kept, the kept goods are deemed to cost the whole bundle price.
+    ordered = {line.product_id: line.quantity for line in lines}
+    if any(d.kind == "bundle" for d in discounts) and any(kept.values()):
+        return _kept_cost(lines, discounts, ordered)
+    return _kept_cost(lines, discounts, kept)
+
+
+def _threshold_met_only_above(lines, discounts, kept):
+    # After a return, the threshold is re-checked with > instead of >=: kept goods exactly at it lose the discount.
+    ordered = {line.product_id: line.quantity for line in lines}
+    prices = {line.product_id: line.unit_price_fen for line in lines}
+    if kept != ordered:
+        discounts = [d for d in discounts if d.kind != "threshold"
+                     or sum(prices[p] * kept.get(p, 0) for p in d.product_ids) > (d.threshold_fen or 0)]
+    return _kept_cost(lines, discounts, kept)
+
+
+DoubleRefund = _variant(
+    "DoubleRefund", "Takes every repeated after-sales request as a new one and refunds a line again on each.",
+    repeated_request=lambda ground, remedy, lines, held: None,
+    line_refund_ceiling=lambda allocated_fen, line_paid_fen, line_refunded_fen: allocated_fen)
+IdempotencyKeyIgnored = _service_variant(
+    "IdempotencyKeyIgnored", "Declares the capability idempotency but carries out a retried call as a new call.",
+    once=lambda self, key, op, request, run: {**run(), "idempotency_key": key})
+ReusedKeyAnsweredWithFirst = _service_variant(
+    "ReusedKeyAnsweredWithFirst", "Answers any call with a known idempotency key with the first answer, even another request.",
+    once=_answer_first_whatever_asked)
+BundleRefundKept = _variant(
+    "BundleRefundKept", "Keeps the whole refund of a bundle item returned alone (the bundle price stays charged).",
+    kept_cost=_bundle_kept_whole)
+ThresholdMetExactlyLost = _variant(
+    "ThresholdMetExactlyLost", "After a return, withdraws a threshold discount the kept goods meet exactly.",
+    kept_cost=_threshold_met_only_above)
+SeriousComplaintIgnored = _variant(
+    "SeriousComplaintIgnored", "Handles a complaint demanding compensation, or one that cannot be resolved, like any other.",
+    complaint_severity=lambda declared, compensation_claim_fen, cannot_resolve: "ordinary")
+
+
+def _bundle_items_at_list_price(self, record, order, inspected, gift_checks, return_freight, now, due):
+    """The settlement as usual, then, for a no-reason return from a bundle order, the goods refunded again at
+    their list price instead (the bundle discount ignored)."""
+    AfterSalesService._settle_return(self, record, order, inspected, gift_checks, return_freight, now, due)
+    if record["ground"] == "no_reason" and any(d["kind"] == "bundle" for d in order["discounts"]):
+        list_price = sum(self._line(order, l["line_id"])["unit_price_fen"] * l["quantity"] for l in inspected if l["intact"])
+        record["refunds"] = []
+        record["deadlines"] = [d for d in record["deadlines"] if d["name"] != "refund"]
+        self._settle(record, order, now, due, purpose="goods", goods_refund_fen=list_price,
+                     return_freight_refunded_fen=return_freight)
+
+
+BundleListPriceRefund = _service_variant(
+    "BundleListPriceRefund", "Refunds a bundle item returned at its list price, more than was paid for it.",
+    _settle_return=_bundle_items_at_list_price)

@@ -53,7 +53,7 @@ EXPECTED = {
     "ComplaintEscalatedLate": {"5.1.1.g-2"},
     "ComplaintsKeptByPlatform": {"5.1.4.e-1", "5.1.1.g-3", "4.2-4"},  # never reaches the merchant
     "FeedbackSummarised": {"5.2.1.c-1"},
-    "ComplaintNeverClosed": {"5.1.1.g-3", "4.2-4"},
+    "ComplaintNeverClosed": {"5.1.1.g-3", "4.2-4", "5.3.1.b-1", "5.3.2.f-1"},  # a serious complaint is never resolved either
     # personal data: 4.3-1 (all parties), 5.3.2.a-2 (merchant) and 5.3.3.a-2 (platform) state one rule
     "DisclosesWithoutConsent": {"4.3-1", "5.3.2.a-2", "5.3.3.a-2"},
     "ConsentForAnyRecipient": {"4.3-1"},  # only 4.3-1 asks for a recipient the consent does not name
@@ -64,6 +64,14 @@ EXPECTED = {
     "ReviewsRemovedOnRequest": {"5.5.1-2"},
     "NegativeReviewsNotListed": {"5.5.1-1", "5.5.1-2", "5.5.2-1"},  # every review scenario reads the list
     "AppealHidesReview": {"5.5.2-1"},
+    # contract 1.4: repeated requests and retried calls, bundle and threshold returns, serious complaints
+    "DoubleRefund": {"5.4.1.b-2", "5.3.2.j-2", "5.4.2.c-1"},  # the repeats in a no-reason return, a lost parcel, a partial refund
+    "IdempotencyKeyIgnored": {"4.2-4"},  # the retry is answered with a refused duplicate, not the request filed
+    "ReusedKeyAnsweredWithFirst": {"4.2-4"},  # another request answered with the first: it has no record
+    "BundleRefundKept": {"5.4.1.b-2"},
+    "BundleListPriceRefund": {"5.4.1.b-2"},  # more than was paid for the goods returned
+    "ThresholdMetExactlyLost": {"5.4.1.b-2"},
+    "SeriousComplaintIgnored": {"5.3.1.b-1", "5.3.1.b-2", "5.3.2.f-1"},
 }
 HERE = Path(__file__).resolve().parent
 

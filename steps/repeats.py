@@ -1,0 +1,198 @@
+"""The same after-sales request sent again, retried calls (idempotency keys), and the refunds of one order
+line summed over all its after-sales requests.
+
+A repeated request (a double tap, an app resending after a timeout) must not open a second claim to the same
+money: the system refuses it (any rejection code; the contract has duplicate_request) or answers with the
+request it already holds. A call retried with the same idempotency_key (contract 1.4, capability
+idempotency) gets the first answer, and nothing is done again; a key reused for another request must not
+make that request disappear behind the first one's answer. Whatever the requests, the goods refunds of a
+line (settlement.goods_refund_fen, "price actually paid for what is refunded") add up to no more than what
+was paid for it.
+
+Obligation ids come from the scenario's tags (the report prints them); messages say what the rule is.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from pytest_bdd import then, when
+
+from caaad.contract.errors import AdapterFailure
+
+from .common import Scenario, advance_to, p, refunded_total, scenario_time, summary
+from .orders import line_of
+from .returns import PROBLEM
+
+
+def _filed(ctx: Scenario) -> dict[str, dict]:
+    """Every after-sales request the scenario has seen, by id (the latest state of each)."""
+    filed = ctx.notes.setdefault("filed", {})
+    if ctx.after_sales is not None:
+        filed.setdefault(ctx.after_sales["after_sales_id"], ctx.after_sales)
+    return filed
+
+
+def _same_request(after_sales: dict) -> dict:
+    """The request that filed `after_sales`, as the consumer's app would send it again."""
+    request = {"order_id": after_sales["order_id"], "ground": after_sales["ground"], "remedy": after_sales["remedy"],
+               "lines": [{"line_id": l["line_id"], "quantity": l["quantity"]} for l in after_sales["lines"]]}
+    if after_sales.get("amount_requested_fen") is not None:
+        request["amount_fen"] = after_sales["amount_requested_fen"]
+    return request
+
+
+def _file(sut, ctx: Scenario, request: dict) -> dict:
+    answer = sut.call("request_after_sales", request)["after_sales"]
+    _filed(ctx)[answer["after_sales_id"]] = answer
+    return answer
+
+
+def _new_key() -> str:
+    # Unique per call: a system under test may keep keys across sessions and scenarios.
+    return f"caaad-{uuid.uuid4()}"
+
+
+# --- the same request again, without a key ---------------------------------------------------------------------
+
+@when('消费者再次提交与该售后申请相同的申请')
+def repeat_once(sut, ctx: Scenario):
+    repeat(sut, ctx, 1)
+
+
+@when(p('消费者再次提交与该售后申请相同的申请 "{times:d}" 次'))
+def repeat(sut, ctx: Scenario, times: int):
+    assert ctx.after_sales is not None, "the scenario has not filed an after-sales request yet"
+    original = ctx.after_sales
+    _filed(ctx)
+    ctx.notes["repeats"] = [(original, _file(sut, ctx, _same_request(original))) for _ in range(times)]
+
+
+@then('重复的申请未被再次受理：被拒绝，或答复为原售后申请')
+def repeats_not_taken_again(ctx: Scenario):
+    for original, answer in ctx.notes["repeats"]:
+        same = answer["after_sales_id"] == original["after_sales_id"]
+        assert same or answer["status"] == "rejected", (
+            f"a request repeating {original['after_sales_id']} ({original['ground']}/{original['remedy']}, lines "
+            f"{_lines(original)}, {original['status']}) for the same lines and quantities must be refused or answered "
+            f"with that request: it would be a second claim to the same price; the system opened "
+            f"{answer['after_sales_id']} with {summary(answer)}")
+
+
+# --- retried calls: idempotency keys -----------------------------------------------------------------------------
+
+@when(p('消费者于 "{moment}" (北京时间) 以商品未送达为由申请退款，请求带幂等键'))
+def not_delivered_refund_with_key(sut, ctx: Scenario, moment: str):
+    advance_to(sut, scenario_time(ctx, moment))
+    request = {"order_id": ctx.order["order_id"], "ground": "not_delivered", "remedy": "refund",
+               "lines": [{"line_id": l["line_id"], "quantity": l["quantity"]} for l in ctx.order["lines"]],
+               "idempotency_key": _new_key()}
+    ctx.notes["keyed_request"] = request
+    ctx.after_sales = _file(sut, ctx, request)
+    ctx.notes["first_answer"] = ctx.after_sales
+
+
+@when('消费者的应用未收到答复，以同一幂等键重发同一请求')
+def retry_with_same_key(sut, ctx: Scenario):
+    ctx.notes["retry_answer"] = sut.call("request_after_sales", ctx.notes["keyed_request"])
+
+
+@then('重发的请求得到首次的答复，且未再次办理')
+def retry_gets_first_answer(sut, ctx: Scenario):
+    first, response = ctx.notes["first_answer"], ctx.notes["retry_answer"]
+    retried = response["after_sales"]
+    key = ctx.notes["keyed_request"]["idempotency_key"]
+    assert retried["after_sales_id"] == first["after_sales_id"], (
+        f"a call retried with the same idempotency_key returns the first answer (request {first['after_sales_id']}, "
+        f"{summary(first)}), so the consumer learns the status and outcome of the request filed; the retry was "
+        f"answered with {retried['after_sales_id']}, {summary(retried)}")
+    assert response.get("idempotency_key", key) == key, (
+        f"the answer echoes the idempotency_key it answers ({key}); got {response.get('idempotency_key')}")
+    now_state = sut.call("get_after_sales", {"after_sales_id": first["after_sales_id"]})["after_sales"]
+    assert len(now_state["refunds"]) == len(first["refunds"]) and refunded_total(now_state) == refunded_total(first), (
+        f"a retried call is not carried out again: the refunds of {first['after_sales_id']} were "
+        f"{_amounts(first)} after the first call and are {_amounts(now_state)} after the retry")
+
+
+@when(p('消费者于 "{moment}" (北京时间) 申请无理由退回 "{title}"，请求带幂等键'))
+def no_reason_return_with_key(sut, ctx: Scenario, moment: str, title: str):
+    advance_to(sut, scenario_time(ctx, moment))
+    line = line_of(ctx, title)
+    request = {"order_id": ctx.order["order_id"], "ground": "no_reason", "remedy": "return_refund",
+               "lines": [{"line_id": line["line_id"], "quantity": line["quantity"]}], "idempotency_key": _new_key()}
+    ctx.notes["keyed_request"] = request
+    ctx.after_sales = _file(sut, ctx, request)
+    ctx.notes["first_answer"] = ctx.after_sales
+
+
+@when(p('消费者的应用误用同一幂等键申请无理由退回 "{title}"'))
+def reuse_key_for_another_request(sut, ctx: Scenario, title: str):
+    line = line_of(ctx, title)
+    request = {**ctx.notes["keyed_request"], "lines": [{"line_id": line["line_id"], "quantity": line["quantity"]}]}
+    try:
+        ctx.notes["reuse_answer"] = sut.call("request_after_sales", request)["after_sales"]
+    except AdapterFailure as refusal:  # what the contract asks for: the system reports the reused key
+        ctx.notes["reuse_answer"] = None
+        ctx.notes["reuse_refusal"] = refusal.message
+
+
+@then(p('另一请求未被当作首次请求答复，"{title}" 的退货申请另有其记录'))
+def reused_key_does_not_swallow(sut, ctx: Scenario, title: str):
+    first, reused = ctx.notes["first_answer"], ctx.notes["reuse_answer"]
+    line = line_of(ctx, title)
+    if reused is not None:
+        assert reused["after_sales_id"] != first["after_sales_id"], (
+            f"an idempotency_key reused with a different request (the return of {title}) is an error the system "
+            f"reports; answering it with the first request ({first['after_sales_id']}, lines {_lines(first)}) leaves "
+            f"the consumer's return of {title} without any record")
+        _filed(ctx)[reused["after_sales_id"]] = reused
+    again = _file(sut, ctx, {"order_id": ctx.order["order_id"], "ground": "no_reason", "remedy": "return_refund",
+                             "lines": [{"line_id": line["line_id"], "quantity": line["quantity"]}]})
+    own = [a for a in _filed(ctx).values() if a["after_sales_id"] != first["after_sales_id"]
+           and [l["line_id"] for l in a["lines"]] == [line["line_id"]] and a["status"] != "rejected"]
+    assert own, (
+        f"the consumer's return of {title} must have a record of its own, with its status: after the reused key "
+        f"({'refused: ' + ctx.notes['reuse_refusal'] if reused is None else 'answered with ' + reused['after_sales_id']})"
+        f", filing it again without a key gave {again['after_sales_id']}, {summary(again)}")
+
+
+# --- a line's refunds over all its requests ----------------------------------------------------------------------
+
+@when(p('消费者于 "{moment}" (北京时间) 就{problem}商品申请部分退款 "{amount:d}" 分'))
+def partial_refund_of(sut, ctx: Scenario, moment: str, problem: str, amount: int):
+    advance_to(sut, scenario_time(ctx, moment))
+    line = ctx.order["lines"][0]
+    ctx.after_sales = _file(sut, ctx, {"order_id": ctx.order["order_id"], "ground": PROBLEM[problem],
+                                       "remedy": "partial_refund", "amount_fen": amount,
+                                       "lines": [{"line_id": line["line_id"], "quantity": 1}]})
+
+
+@then(p('"{title}" 在该订单所有售后申请中退还的货款合计不超过为其实际支付的价款'))
+def line_refunds_within_paid(sut, ctx: Scenario, title: str):
+    line = line_of(ctx, title)
+    paid = sut.call("get_order", {"order_id": ctx.order["order_id"]})["order"]
+    paid_fen = next(l["paid_fen"] for l in paid["lines"] if l["line_id"] == line["line_id"])
+    parts = []
+    for after_sales_id in _filed(ctx):
+        state = sut.call("get_after_sales", {"after_sales_id": after_sales_id})["after_sales"]
+        if any(l["line_id"] == line["line_id"] for l in state["lines"]):
+            parts.append((after_sales_id, _goods_refund(state), state["status"]))
+    total = sum(fen for _, fen, _ in parts)
+    assert total <= paid_fen, (
+        f"the refunds of one order line, summed over all its after-sales requests, never exceed what was paid for it "
+        f"({title}: {paid_fen} fen); the system refunds {total} fen: "
+        + "; ".join(f"{i} ({status}) {fen} fen" for i, fen, status in parts))
+
+
+def _goods_refund(state: dict) -> int:
+    """The price refunded by a request: its settlement's goods refund, or what it paid when it shows no settlement."""
+    settlement = state.get("settlement")
+    return settlement["goods_refund_fen"] if settlement else refunded_total(state)
+
+
+def _lines(after_sales: dict) -> str:
+    return ", ".join(f"{l['line_id']}×{l['quantity']}" for l in after_sales["lines"])
+
+
+def _amounts(state: dict) -> str:
+    return ", ".join(f"{r['amount_fen']} fen {r['status']}" for r in state["refunds"]) or "none"
