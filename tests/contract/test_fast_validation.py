@@ -1,0 +1,48 @@
+"""The contract is checked by jsonschema-rs first and by jsonschema for the message: both must give the
+same verdict on every instance, valid or not, or a run's outcomes would depend on which one answered."""
+
+import copy
+
+import pytest
+
+from caaad.contract import load_contract
+
+CONTRACT = load_contract()
+
+
+def mutations(instance):
+    """Invalid-looking neighbours of a valid example: each key dropped, an unknown key added, each value
+    given the wrong type, nested one level down too."""
+    yield {**instance, "unexpected_property": 1}
+    for key, value in instance.items():
+        yield {k: v for k, v in instance.items() if k != key}
+        for wrong in (None, "text", -1, [], {}):
+            if type(wrong) is not type(value):
+                yield {**instance, key: wrong}
+        if isinstance(value, dict):
+            for inner in mutations(value):
+                yield {**instance, key: inner}
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for inner in mutations(value[0]):
+                yield {**instance, key: [inner, *value[1:]]}
+
+
+@pytest.mark.parametrize(("op", "part"), [(op, part) for op in CONTRACT.operations for part in ("request", "response")])
+def test_both_validators_agree(op, part):
+    example = CONTRACT.operations[op].example[part]
+    slow, fast = CONTRACT._validators[op, part], CONTRACT._fast[op, part]
+    assert fast.is_valid(example) and slow.is_valid(example)
+    checked = invalid = 0
+    for instance in mutations(copy.deepcopy(example)):
+        checked += 1
+        verdict = slow.is_valid(instance)
+        invalid += not verdict
+        assert fast.is_valid(instance) == verdict, (op, part, instance)
+    assert checked == 0 or invalid, f"{op} {part}: no mutation was invalid; the test would prove nothing"
+
+
+def test_an_invalid_answer_keeps_its_message_and_path():
+    response = copy.deepcopy(CONTRACT.operations["place_order"].example["response"])
+    response["order"]["total_paid_fen"] = -1
+    assert CONTRACT.first_error("place_order", "response", response) == (
+        "$.order.total_paid_fen", "-1 is less than the minimum of 0")
