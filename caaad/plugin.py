@@ -80,6 +80,8 @@ def _runs_suite(config) -> bool:
 def pytest_sessionstart(session):
     if not _runs_suite(session.config):
         return
+    from .steplookup import install
+    install()
     from .scenarios import index_features
     index = index_features(features_dir(), spec().obligations)
     if index.findings:
