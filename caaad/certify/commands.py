@@ -56,7 +56,7 @@ def cmd_keys_generate(args) -> int:
 
 
 def cmd_evidence_template(args) -> int:
-    from .evidence import template
+    from .evidence import evidence_scope, template
     from .submission import load_results, run_outcomes
     spec = load_clean_spec(None)
     out = Path(args.out)
@@ -75,7 +75,7 @@ def cmd_evidence_template(args) -> int:
         out.write_text(text, encoding="utf-8")
     except OSError as e:
         raise UsageError(f"--out {out}: {e.strerror}") from None
-    print(f"wrote {out}: {text.count('  - obligation:')} obligation(s) awaiting evidence for profile {args.profile}")
+    print(f"wrote {out}: {len(evidence_scope(spec, args.profile))} obligation(s) awaiting evidence for profile {args.profile}")
     return 0
 
 

@@ -75,6 +75,11 @@ def needs_evidence(o) -> bool:
     return any(part != "run" for part in load_rules().parts(o.mode))
 
 
+def evidence_scope(spec, profile: str) -> list:
+    """The obligations an evidence file for the profile has entries for."""
+    return [o for o in spec.obligations.values() if outcomes.in_profile(o, profile) and needs_evidence(o)]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Template
 
@@ -95,9 +100,7 @@ def template(spec, profile: str, run: dict[str, str] | None = None, results_name
         f"profile: {profile}",
         "obligations:",
     ]
-    for o in scope:
-        if not needs_evidence(o):
-            continue
+    for o in evidence_scope(spec, profile):
         entry = {"obligation": o.id, "fingerprint": o.fingerprint, "strength": o.strength, "verification": o.mode,
                  "text": {"zh": o.text.zh, "en": o.text.en},
                  "items": [{"id": e.id, "examine": {"zh": e.examine.zh, "en": e.examine.en},
