@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, outcomes
 from ..findings import Finding
 from . import keys
 from .certificate import render_certificate
@@ -107,11 +107,22 @@ def verify(bundle: Path, public_key, spec, index) -> list[str]:
     listed = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(listed, dict):
         return problems + [f"{MANIFEST}: no files listed: not a caaad bundle manifest"]
-    integrity = _files(bundle, listed)
-    problems += integrity
-    if integrity:
-        return problems  # recomputing from files that are not the signed ones would only add noise
-    return problems + _recompute(bundle, manifest, spec, index)
+    problems += _files(bundle, listed)
+    if problems:
+        return problems  # recomputing what an unsigned manifest claims, or from files not the signed ones, is noise
+    shape = _shape(manifest)
+    return shape or _recompute(bundle, manifest, spec, index)
+
+
+def _shape(manifest: dict) -> list[str]:
+    """A signed manifest can still be malformed (written by something else than caaad certify)."""
+    expected = {"profile": tuple(outcomes.PROFILES), "certification_date": str, "auditor": str, "key_id": str, "kit": dict}
+    out = []
+    for key, kind in expected.items():
+        value = manifest.get(key)
+        if (value not in kind) if isinstance(kind, tuple) else not isinstance(value, kind):
+            out.append(f"{MANIFEST}: {key} is {_short(value)}: not what caaad certify writes")
+    return out
 
 
 def _signature(bundle: Path, raw: bytes, public_key) -> list[str]:
@@ -174,6 +185,8 @@ def _recompute(bundle: Path, manifest: dict, spec, index) -> list[str]:
     except InputError as e:
         return [str(f) for f in e.findings]
     problems = [f"the bundle's {p}" for p in acceptance(results, RESULTS, spec, index, profile) if p.blocking]
+    if results["profile"] != profile:
+        return problems  # a roll-up for another profile than the run's has nothing to compare
     day = parse_day(on) if isinstance(on, str) else None
     if day is None:
         return problems + [f"{MANIFEST}: certification_date {on!r} is not a date"]
