@@ -150,7 +150,7 @@ def _schema_findings(doc: yamlio.YamlDocument) -> list[Finding]:
         if leaf.validator == "pattern" and isinstance(leaf.schema, dict) and leaf.schema.get("description"):
             message = f"{leaf.instance!r} does not fit: {leaf.schema['description']}"
         out.append(doc.finding(leaf.absolute_path, message))
-    return out
+    return list(dict.fromkeys(out))  # one problem reached by two schema paths (oneOf and if/then) is one line
 
 
 def load_evidence(path: Path, spec, profile: str, on: date, *, display: str | None = None,
