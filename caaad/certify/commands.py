@@ -184,10 +184,9 @@ def _results(path: str) -> dict:
     try:
         return load_results(Path(path), path)
     except InputError as e:
-        if len(e.findings) > 1:
-            for f in e.findings[1:]:
-                print(f, file=sys.stderr)
-        raise UsageError(str(e.findings[0])) from None
+        for f in e.findings:
+            print(f)
+        raise UsageError(f"--results {path}: {len(e.findings)} problem(s): not a results.json of caaad run") from None
 
 
 def _date(text: str | None):

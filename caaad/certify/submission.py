@@ -56,7 +56,7 @@ def load_results(path: Path, display: str) -> dict:
         raise InputError([Finding(display, e.lineno, "$", f"not JSON: {e.msg}")]) from None
     errors = sorted(_validator().iter_errors(results), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        raise InputError([Finding(display, None, json_path(e.absolute_path), f"{e.message} (not a results.json of caaad run)")
+        raise InputError([Finding(display, None, json_path(e.absolute_path), e.message)
                           for e in errors[:20]])
     return results
 
