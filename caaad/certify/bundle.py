@@ -165,7 +165,7 @@ def _files(bundle: Path, listed: dict) -> list[str]:
         if not path.is_file():
             problems.append(f"{name}: listed in the manifest but missing")
         elif sha256(path.read_bytes()) != listed[name]:
-            problems.append(f"{name}: changed since signing (sha256 {sha256(path.read_bytes())}, the manifest says {listed[name]})")
+            problems.append(f"{name}: changed since signing (now {sha256(path.read_bytes())}, the manifest says {listed[name]})")
     return problems
 
 

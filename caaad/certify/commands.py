@@ -4,6 +4,7 @@
 
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from .. import outcomes
@@ -58,7 +59,7 @@ def cmd_keys_generate(args) -> int:
 def cmd_evidence_template(args) -> int:
     from .evidence import evidence_scope, template
     from .submission import load_results, run_outcomes
-    spec = load_clean_spec(None)
+    spec = _kit()[0]
     out = Path(args.out)
     if out.exists():
         raise UsageError(f"--out {out} exists; an evidence file is never overwritten (it holds decisions)")
@@ -79,16 +80,18 @@ def cmd_evidence_template(args) -> int:
     return 0
 
 
-def _index(spec):
+@lru_cache(maxsize=1)
+def _kit():
+    """The installed kit's spec and scenario index, loaded once per process."""
     from ..paths import features_dir
     from ..scenarios import index_features
-    return index_features(features_dir(), spec.obligations)
+    spec = load_clean_spec(None)
+    return spec, index_features(features_dir(), spec.obligations)
 
 
 def cmd_certify(args) -> int:
     from .submission import acceptance
-    spec = load_clean_spec(None)
-    index = _index(spec)
+    spec, index = _kit()
     on = _date(args.date)
     results = _results(args.results)
     problems = acceptance(results, args.results, spec, index, args.profile)
@@ -165,8 +168,8 @@ def cmd_verify(args) -> int:
     if not bundle.is_dir():
         raise UsageError(f"{bundle}: no such folder")
     public = keys.load_public(Path(args.key))
-    spec = load_clean_spec(None)
-    problems = verify(bundle, public, spec, _index(spec))
+    spec, index = _kit()
+    problems = verify(bundle, public, spec, index)
     for line in problems:
         print(line)
     if problems:

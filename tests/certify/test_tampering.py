@@ -73,7 +73,7 @@ def test_a_changed_byte_in_any_file(bundle, keypair, capsys, name):
     flip_byte(bundle / name)
     code, out, _ = verify(capsys, bundle, keypair[1])
     assert code == 1 and out.splitlines() == [
-        f"{name}: changed since signing (sha256 {sha256((bundle / name).read_bytes())}, the manifest says "
+        f"{name}: changed since signing (now {sha256((bundle / name).read_bytes())}, the manifest says "
         f"{json.loads((bundle / 'manifest.json').read_text())['files'][name]})"]
 
 
