@@ -213,12 +213,14 @@ def _rollup_differences(bundle: Path, expected: dict) -> list[str]:
         return [f"{ROLLUP}: not JSON ({e})"]
     if actual == expected:
         return []
-    rows = {r.get("id"): r for r in actual.get("obligations", ()) if isinstance(r, dict)} if isinstance(actual, dict) else {}
+    listed = actual.get("obligations") if isinstance(actual, dict) else None
+    rows = {r.get("id"): r for r in listed if isinstance(r, dict)} if isinstance(listed, list) else {}
     out = [f"{ROLLUP}: {row['id']} is {rows[row['id']].get('state')}, but recomputed from the files it is {row['state']}"
            if rows[row["id"]].get("state") != row["state"] else f"{ROLLUP}: the row of {row['id']} differs from the one recomputed from the files"
            for row in expected["obligations"] if row["id"] in rows and rows[row["id"]] != row]
-    out += [f"{ROLLUP}: {key} is {_short(actual.get(key))}, but recomputed from the files it is {_short(value)}"
-            for key, value in expected.items() if key != "obligations" and (not isinstance(actual, dict) or actual.get(key) != value)]
+    fields = actual if isinstance(actual, dict) else {}
+    out += [f"{ROLLUP}: {key} is {_short(fields.get(key))}, but recomputed from the files it is {_short(value)}"
+            for key, value in expected.items() if key != "obligations" and fields.get(key) != value]
     return out or [f"{ROLLUP}: differs from the roll-up recomputed from the bundle's files"]
 
 

@@ -19,10 +19,13 @@ def render_certificate(*, spec, results: dict, rollup: dict, manifest_fields: di
     """manifest_fields: kit, spec/features digests, contract version, auditor, key id, bundle digest."""
     rules = load_rules()
     describe = results["adapter"]["describe"] or {}
+    # describe() as the contract defines it; a vendor field shows once the contract has one.
+    system = {"name": describe.get("name", "—"), "version": describe.get("version", ""),
+              "roles": describe.get("roles") or [], "vendor": describe.get("vendor")}
     titles = spec.standard.get("title", {})
     return _environment().get_template("certificate.html.j2").render(
         standard={"code": spec.standard.get("code"), "zh": titles.get("zh", ""), "en": titles.get("en", "")},
-        system=describe, rollup=rollup, m=manifest_fields,
+        system=system, rollup=rollup, m=manifest_fields,
         verdict_label=rules.data["verdicts"][rollup["verdict"]],
         state_label={k: v["zh"].split(" — ")[0] + " " + k for k, v in rules.data["states"].items()},
         obligations=spec.obligations)

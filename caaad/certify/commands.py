@@ -2,6 +2,7 @@
 `caaad verify`. Exit codes as everywhere in caaad: 0 done, 1 problems found (acceptance rules, verification),
 2 input the command cannot use (arguments, a bad evidence or results file)."""
 
+import json
 import re
 import sys
 from functools import lru_cache
@@ -123,9 +124,8 @@ def _check(args, spec, results, problems, on) -> int:
     if lines:
         print(f"caaad: {len(lines)} problem(s): the submission does not meet the acceptance rules", file=sys.stderr)
         return 1
-    counts = results["summary"]["scenarios"] if isinstance(results.get("summary"), dict) else {}
     print(f"submission meets the acceptance rules: profile {args.profile}, caaad {results['kit']['version']}, "
-          f"spec {spec.digest[:19]}…, {sum(counts.values())} scenarios")
+          f"spec {spec.digest[:19]}…, {len(results['scenarios'])} scenarios")
     return 0
 
 
@@ -175,7 +175,6 @@ def cmd_verify(args) -> int:
     if problems:
         print(f"caaad: {len(problems)} problem(s): the bundle does not verify", file=sys.stderr)
         return 1
-    import json
     manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
     print(f"bundle verifies: profile {manifest['profile']}, verdict {manifest['verdict']}, certified "
           f"{manifest['certification_date']} by {manifest['auditor']} (key {manifest['key_id'][:19]}…)")

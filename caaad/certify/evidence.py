@@ -241,17 +241,17 @@ class _Checker:
             self.copies(ipath, o, it, {"examine": {"zh": spec_item.examine.zh, "en": spec_item.examine.en},
                                        "criterion": {"zh": spec_item.criterion.zh, "en": spec_item.criterion.en}})
             if it.get("date") is not None:
-                self.day(ipath + ("date",), it["date"], "decided")
+                self.day(ipath + ("date",), it["date"], decided=True)
             self.personal(ipath + ("note",), it.get("note"))
             artefacts = tuple(self.artefact(ipath + ("artefacts", k), a) for k, a in enumerate(it.get("artefacts", ())))
             items[it["id"]] = ItemDecision(it["id"], it["decision"], it.get("reviewer"), it.get("date"), it.get("note"), artefacts)
         return items
 
-    def day(self, path, text: str, what: str) -> date | None:
+    def day(self, path, text: str, decided: bool = False) -> date | None:
         day = parse_day(text)
         if day is None:
             self.add(path, f"{text} is not a calendar date")
-        elif what == "decided" and day > self.on:
+        elif decided and day > self.on:
             self.add(path, f"decided on {text}, after the certification date {self.on.isoformat()}")
         return day
 
@@ -291,7 +291,7 @@ class _Checker:
                 self.add(path + ("obligation",), f"{o.id} is a {o.strength} obligation: it needs no waiver (it cannot change the verdict)")
                 continue
             self.personal(path + ("reason",), w["reason"])
-            granted, expires = self.day(path + ("granted",), w["granted"], "granted"), self.day(path + ("expires",), w["expires"], "expires")
+            granted, expires = self.day(path + ("granted",), w["granted"]), self.day(path + ("expires",), w["expires"])
             if w["fingerprint"] != o.fingerprint:
                 self.add(path + ("fingerprint",), f"waiver for {o.id} is void: its clause text changed since it was granted "
                          f"({w['fingerprint']}, spec now {o.fingerprint})")

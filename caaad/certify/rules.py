@@ -58,11 +58,6 @@ class Rules:
         o = self.data["observations"]
         return strength in o["strengths"] and state == o["listed_when"]
 
-    def label(self, kind: str, value: str) -> str:
-        """'符合 conformant' for verdicts, the short zh/en of a state."""
-        entry = self.data[kind][value]
-        return f"{entry['zh'].split(' — ')[0]} {entry['en'].split(' — ')[0]}"
-
 
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:

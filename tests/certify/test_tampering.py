@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 import yaml
 
+from caaad import __version__
 from caaad.certify import keys
 from caaad.certify.bundle import FILES, canonical, sha256
 from caaad.certify.days import china_today
@@ -20,7 +21,6 @@ from conftest import accept_everything, cli, dump, waive_open_run_parts, results
 @pytest.fixture(scope="module")
 def signed(runs, spec, keypair, tmp_path_factory):
     """A conformant merchant bundle."""
-    import subprocess  # noqa: F401  (the run itself is in the session fixture)
     from caaad.cli import main
     private, _ = keypair
     folder = tmp_path_factory.mktemp("signed")
@@ -191,7 +191,7 @@ def test_a_bundle_made_by_another_kit_version(bundle, keypair, capsys):
     resign(bundle, keypair[0], kit={"name": "caaad-conformance", "version": "0.0.9"})
     code, out, _ = verify(capsys, bundle, keypair[1])
     assert code == 1 and out.splitlines() == [
-        "manifest.json: made by caaad 0.0.9, this is caaad 0.1.0: verify it with that version "
+        f"manifest.json: made by caaad 0.0.9, this is caaad {__version__}: verify it with that version "
         "(pip install caaad-conformance==0.0.9) to recompute its verdict"]
 
 
@@ -204,8 +204,6 @@ def test_a_certificate_replaced_and_resigned(bundle, keypair, capsys):
 
 
 def test_a_manifest_naming_a_file_outside_the_bundle(bundle, keypair, capsys):
-    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
-    resign(bundle, keypair[0])
     manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
     manifest["files"]["../evidence.yaml"] = manifest["files"]["evidence.yaml"]
     raw = canonical(manifest)
@@ -227,3 +225,18 @@ def test_a_profile_changed_and_resigned(bundle, keypair, capsys):
     code, out, _ = verify(capsys, bundle, keypair[1])
     assert code == 1 and out.splitlines() == [
         "the bundle's results.json: $.profile: the run is for profile merchant, not platform: run with --profile platform"]
+
+
+def test_a_rollup_that_is_not_a_rollup_and_a_declaration_without_roles(bundle, keypair, capsys):
+    """Malformed files signed by something else than caaad certify: lines, never a traceback."""
+    (bundle / "rollup.json").write_text("[]")
+    results = json.loads((bundle / "results.json").read_text(encoding="utf-8"))
+    results["adapter"]["describe"] = {}
+    (bundle / "results.json").write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
+    resign(bundle, keypair[0])
+    code, out, _ = verify(capsys, bundle, keypair[1])
+    lines = out.splitlines()
+    assert code == 1
+    assert "the bundle's results.json: $.adapter.describe.roles: profile merchant needs the role(s) merchant, but the system declares none" in lines
+    assert "rollup.json: verdict is null, but recomputed from the files it is conformant" in lines
+    assert "manifest.json: system is {\"name\": \"caaad reference system\", \"version\": \"0.1.0\"}, but the bundle's files give {\"name\": null, \"version\": null}" in lines
