@@ -19,7 +19,7 @@ from .. import __version__, outcomes
 from ..findings import Finding
 from . import keys
 from .certificate import render_certificate
-from .days import parse_day
+from .days import china_day_of, parse_day
 from .evidence import load_evidence
 from .rollup import build_rollup
 from .rules import load_rules
@@ -190,6 +190,8 @@ def _recompute(bundle: Path, manifest: dict, spec, index) -> list[str]:
     day = parse_day(on) if isinstance(on, str) else None
     if day is None:
         return problems + [f"{MANIFEST}: certification_date {on!r} is not a date"]
+    if day < china_day_of(results["finished_at"]):
+        problems.append(f"{MANIFEST}: certified on {on}, before the run finished ({results['finished_at']})")
     evidence, findings = load_evidence(bundle / EVIDENCE, spec, profile, day, display=EVIDENCE, check_artefacts=False)
     problems += [str(f) for f in findings]
     if evidence is None:

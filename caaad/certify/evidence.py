@@ -98,7 +98,7 @@ def template(spec, profile: str, run: dict[str, str] | None = None, results_name
         f"# Rules: caaad/certify/rollup-rules.yaml (docs: auditors/verdict-rules). {rules.data['waiver']['day_rule']['en']}",
         f"format: {FORMAT}",
         f"profile: {profile}",
-        "obligations:",
+        "obligations:" if evidence_scope(spec, profile) else "obligations: []",
     ]
     for o in evidence_scope(spec, profile):
         entry = {"obligation": o.id, "fingerprint": o.fingerprint, "strength": o.strength, "verification": o.mode,
@@ -108,7 +108,7 @@ def template(spec, profile: str, run: dict[str, str] | None = None, results_name
                             "decision": "pending", "reviewer": None, "date": None, "note": None, "artefacts": []}
                            for e in o.evidence]}
         note = f"{o.clause_id} · {o.strength} · {o.mode}"
-        if run is not None and o.mode != "documentary":
+        if run is not None and "run" in rules.parts(o.mode):
             note += f" · run part in {results_name}: {run[o.id]}"
         lines += [f"  # {note}", _indent(yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=110), 2)]
     lines.append("waivers: []")

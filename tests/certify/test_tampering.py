@@ -240,3 +240,10 @@ def test_a_rollup_that_is_not_a_rollup_and_a_declaration_without_roles(bundle, k
     assert "the bundle's results.json: $.adapter.describe.roles: profile merchant needs the role(s) merchant, but the system declares none" in lines
     assert "rollup.json: verdict is null, but recomputed from the files it is conformant" in lines
     assert "manifest.json: system is {\"name\": \"caaad reference system\", \"version\": \"0.1.0\"}, but the bundle's files give {\"name\": null, \"version\": null}" in lines
+
+
+def test_a_bundle_dated_before_its_run(bundle, keypair, capsys):
+    resign(bundle, keypair[0], certification_date="2024-01-01")
+    code, out, _ = verify(capsys, bundle, keypair[1])
+    finished = json.loads((bundle / "results.json").read_text(encoding="utf-8"))["finished_at"]
+    assert code == 1 and f"manifest.json: certified on 2024-01-01, before the run finished ({finished})" in out.splitlines()
