@@ -23,7 +23,7 @@ from .days import china_day_of, parse_day
 from .evidence import load_evidence
 from .rollup import build_rollup
 from .rules import load_rules
-from .submission import InputError, acceptance, load_results, run_outcomes
+from .submission import InputError, acceptance, junit_problems, load_results, run_outcomes
 
 BUNDLE_FORMAT = 1
 RESULTS, JUNIT, EVIDENCE, ROLLUP, CERTIFICATE = "results.json", "junit.xml", "evidence.yaml", "rollup.json", "certificate.html"
@@ -184,7 +184,8 @@ def _recompute(bundle: Path, manifest: dict, spec, index) -> list[str]:
         results = load_results(bundle / RESULTS, RESULTS)
     except InputError as e:
         return [str(f) for f in e.findings]
-    problems = [f"the bundle's {p}" for p in acceptance(results, RESULTS, spec, index, profile) if p.blocking]
+    problems = [f"the bundle's {p}" for p in acceptance(results, RESULTS, spec, index, profile)
+                + junit_problems((bundle / JUNIT).read_bytes(), results, JUNIT) if p.blocking]
     if results["profile"] != profile:
         return problems  # a roll-up for another profile than the run's has nothing to compare
     day = parse_day(on) if isinstance(on, str) else None

@@ -91,11 +91,14 @@ def _kit():
 
 
 def cmd_certify(args) -> int:
-    from .submission import acceptance
+    from .submission import acceptance, junit_problems
     spec, index = _kit()
     on = _date(args.date)
     results = _results(args.results)
     problems = acceptance(results, args.results, spec, index, args.profile)
+    junit = Path(args.junit) if args.junit else Path(args.results).parent / "junit.xml"
+    if args.junit or junit.is_file() or not args.check:  # the vendor's check includes junit.xml when it is there
+        problems += junit_problems(_bytes(junit, "--junit"), results, str(junit))
     if args.check:
         return _check(args, spec, results, problems, on)
     for name in ("evidence", "out", "key", "auditor"):
@@ -111,7 +114,7 @@ def cmd_certify(args) -> int:
         return 1
     if on < china_day_of(results["finished_at"]):
         raise UsageError(f"--date {on.isoformat()}: before the run finished ({results['finished_at']})")
-    return _certify(args, spec, results, on)
+    return _certify(args, spec, results, on, junit)
 
 
 def _check(args, spec, results, problems, on) -> int:
@@ -129,7 +132,7 @@ def _check(args, spec, results, problems, on) -> int:
     return 0
 
 
-def _certify(args, spec, results, on) -> int:
+def _certify(args, spec, results, on, junit: Path) -> int:
     from . import keys
     from .bundle import EVIDENCE, JUNIT, RESULTS, derive, sha256, write_bundle
     from .evidence import load_evidence
@@ -143,7 +146,6 @@ def _certify(args, spec, results, on) -> int:
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UsageError(f"--out {out} exists and is not an empty folder; a bundle is never overwritten")
-    junit = Path(args.junit) if args.junit else Path(args.results).parent / "junit.xml"
     sources = {RESULTS: _bytes(Path(args.results), "--results"), JUNIT: _bytes(junit, "--junit"),
                EVIDENCE: _bytes(Path(args.evidence), "--evidence")}
     certified = derive(spec=spec, results=results, evidence=evidence, profile=args.profile, on=on.isoformat(),

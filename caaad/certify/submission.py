@@ -8,6 +8,8 @@ check still reports them, so a vendor fixes them before submitting.
 """
 
 import json
+import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -105,6 +107,37 @@ def acceptance(results: dict, display: str, spec, index: ScenarioIndex, profile:
         elif s["outcome"] == outcomes.NOT_TESTED and not s["message"].removeprefix("not_tested: ").startswith(PRECONDITION):
             add(f"$.scenarios[{i}]", f"scenario skipped at {s['location']} ({s['name']}): {s['message']}", blocking=False)
     return problems
+
+
+def junit_problems(raw: bytes, results: dict, display: str) -> list[Problem]:
+    """junit.xml must be the same run as results.json: scenario by scenario (its caaad property names the
+    scenario's location), the same passed / not passed / skipped outcomes."""
+    from ..plugin import _PROPERTY  # the testcase property the plugin writes for every scenario
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError as e:
+        return [Problem(Finding(display, e.position[0], "$", f"not JUnit XML: {e}"), True)]
+    found: Counter = Counter()
+    for case in root.iter("testcase"):
+        value = next((p.get("value") for p in case.iter("property") if p.get("name") == _PROPERTY), None)
+        try:
+            location = json.loads(value)["location"] if value else None
+        except (ValueError, TypeError, KeyError):
+            location = None
+        tags = {child.tag for child in case}
+        found[(location, "skipped" if "skipped" in tags else "not passed" if tags & {"failure", "error"} else "passed")] += 1
+    kind = {outcomes.PASSED: "passed", outcomes.FAILED: "not passed", outcomes.ERROR: "not passed"}
+    expected = Counter((s["location"], kind.get(s["outcome"], "skipped")) for s in results["scenarios"])
+    missing, extra = expected - found, found - expected
+    if not missing and not extra:
+        return []
+    if missing:
+        (location, outcome) = next(iter(missing))
+        message = f"results.json has the scenario at {location} {outcome}, this file does not"
+    else:
+        (location, outcome) = next(iter(extra))
+        message = f"this file has the scenario at {location} {outcome}, results.json does not"
+    return [Problem(Finding(display, None, "$", f"not the run of results.json: {message}"), True)]
 
 
 def _consistency(results: dict, display: str, spec, profile: str) -> list[Problem]:

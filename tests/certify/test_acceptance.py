@@ -13,7 +13,6 @@ from conftest import cli, results_of
 def submission(runs, tmp_path):
     """A copy of the merchant run to edit: (results dict, save() -> path)."""
     results = results_of(runs("merchant"))
-    (tmp_path / "junit.xml").write_bytes((runs("merchant") / "junit.xml").read_bytes())
 
     def save():
         # Keep the file's own roll-up consistent with its scenarios, as caaad run writes it.
@@ -26,8 +25,18 @@ def submission(runs, tmp_path):
                 row["outcome"] = outcomes.roll_up(per.get(row["id"], []))
         path = tmp_path / "results.json"
         path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        (tmp_path / "junit.xml").write_text(junit_for(results), encoding="utf-8")
         return path
     return results, save
+
+
+def junit_for(results: dict) -> str:
+    """The junit.xml of an edited run, as the plugin would have written it."""
+    from xml.sax.saxutils import quoteattr
+    child = {"passed": "", "failed": "<failure/>", "error": "<error/>"}
+    cases = "".join(f'<testcase name="x"><properties><property name="caaad" value={quoteattr(json.dumps({"location": s["location"]}))}/>'
+                    f'</properties>{child.get(s["outcome"], "<skipped/>")}</testcase>' for s in results["scenarios"])
+    return f"<testsuites><testsuite>{cases}</testsuite></testsuites>"
 
 
 def check(capsys, path, profile="merchant"):
@@ -149,3 +158,17 @@ def test_results_that_are_not_results(tmp_path, capsys):
     code, out, _ = check(capsys, path)
     assert code == 2 and f"{path}: $.format: 1 was expected" in out.splitlines()
     assert f"{path}: 'scenarios' is a required property" in out.splitlines()
+
+
+def test_a_junit_xml_of_another_run(runs, tmp_path, capsys, keypair):
+    """junit.xml from the platform run beside the merchant results: refused, scenario by scenario."""
+    (tmp_path / "results.json").write_bytes((runs("merchant") / "results.json").read_bytes())
+    junit = tmp_path / "junit.xml"
+    junit.write_bytes((runs("platform") / "junit.xml").read_bytes())
+    code, out, _ = check(capsys, tmp_path / "results.json")
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 1
+    assert lines[0].startswith(f"{junit}: not the run of results.json: results.json has the scenario at features/")
+    junit.write_text("<testsuites><testsuite>")
+    code, out, _ = check(capsys, tmp_path / "results.json")
+    assert code == 1 and out.splitlines() == [f"{junit}:1: not JUnit XML: no element found: line 1, column 23"]

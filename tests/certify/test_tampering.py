@@ -247,3 +247,12 @@ def test_a_bundle_dated_before_its_run(bundle, keypair, capsys):
     code, out, _ = verify(capsys, bundle, keypair[1])
     finished = json.loads((bundle / "results.json").read_text(encoding="utf-8"))["finished_at"]
     assert code == 1 and f"manifest.json: certified on 2024-01-01, before the run finished ({finished})" in out.splitlines()
+
+
+def test_a_junit_xml_of_another_run_resigned(bundle, keypair, capsys, runs):
+    (bundle / "junit.xml").write_bytes((runs("platform") / "junit.xml").read_bytes())
+    resign(bundle, keypair[0])
+    code, out, _ = verify(capsys, bundle, keypair[1])
+    lines = out.splitlines()
+    assert code == 1 and any(line.startswith("the bundle's junit.xml: not the run of results.json: ") for line in lines), lines
+    assert "manifest.json: bundle_digest is" in out  # the digest the certificate shows named the signed junit.xml
