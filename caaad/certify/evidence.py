@@ -262,6 +262,8 @@ class _Checker:
 
     def artefact(self, path, a: dict) -> Artefact:
         artefact = Artefact(a.get("path"), a.get("uri"), a.get("sha256"))
+        for key in ("path", "uri"):
+            self.personal(path + (key,), a.get(key))
         if artefact.path and artefact.uri:
             self.add(path, "an artefact is a path or a URI, not both")
         elif artefact.path and Path(artefact.path).is_absolute():

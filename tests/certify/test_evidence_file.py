@@ -142,6 +142,11 @@ CASES = {
     "a phone number in a note": ([("note: every sampled", "note: call 13800138000, every sampled")],
                                  "11: $.obligations[0].items[0].note: looks like personal data (a mobile phone number): record roles, ids "
                                  "and artefact paths, never people's details"),
+    "an e-mail address in an artefact URI": ([("          - path: artefacts/policy.txt\n            sha256: {sha}\n",
+                                               "          - path: artefacts/policy.txt\n            sha256: {sha}\n"
+                                               "          - uri: mailto:wang.fang@example.com\n")],
+                                             "15: $.obligations[0].items[0].artefacts[1].uri: looks like personal data (an e-mail address): "
+                                             "record roles, ids and artefact paths, never people's details"),
     "profile mismatch": ([("profile: merchant", "profile: platform")], "2: $.profile: evidence for profile platform, but certifying profile merchant"),
     "duplicate YAML key": ([("        decision: accepted\n", "        decision: accepted\n        decision: pending\n")],
                            "9: $.obligations[0].items[0]: duplicate key 'decision' (first at line 8); YAML would keep only the last"),
