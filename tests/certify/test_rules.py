@@ -100,3 +100,19 @@ def test_should_obligations_are_observations_and_never_decide(obligations):
     assert o.id in rollup["observations"] and o.id not in rollup["nonconformities"]
     row = next(r for r in rollup["obligations"] if r["id"] == o.id)
     assert row["state"] == "violated" and row["decides_verdict"] is False
+
+
+def test_the_code_follows_the_data(obligations):
+    """Change the rules and the roll-up changes with them: nothing of the rules is a second copy in code."""
+    import copy
+    from caaad.certify.rules import Rules
+    o = obligations["automated"]
+    data = copy.deepcopy(RULES.data)
+    data["waiver"]["covers"] = ["open", "violated"]
+    data["run"]["error"] = "violated"
+    lenient = Rules(data, "sha256:test")
+    assert obligation_row(o, "failed", evidence_for(o, waiver=True), lenient)["state"] == "waived"
+    assert obligation_row(o, "error", evidence_for(o), lenient)["state"] == "violated"
+    assert obligation_row(o, "error", evidence_for(o), RULES)["state"] == "open"
+    data["verdict"]["rules"] = [{"if_any": "open", "verdict": "incomplete"}, {"verdict": "conformant"}]
+    assert Rules(data, "sha256:test").verdict(["violated"]) == "conformant" and RULES.verdict(["violated"]) == "not_conformant"
