@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__, outcomes
-from ..findings import Finding
 from . import keys
 from .certificate import render_certificate
 from .days import china_day_of, parse_day
