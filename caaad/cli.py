@@ -88,10 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands():
-    """Subcommands that live in their own modules (run, trace, serve, contract)."""
+    """Subcommands that live in their own modules (run, trace, serve, contract, and the auditor's)."""
     from . import runner, serve, trace
+    from .certify import commands as certify
     from .contract import openapi
-    return (runner.register, trace.register, serve.register, openapi.register)
+    return (runner.register, trace.register, serve.register, openapi.register, certify.register)
 
 
 def main(argv=None) -> int:
