@@ -155,6 +155,7 @@ def _pages() -> dict[str, str]:
         "standard/bibliography.md": _bibliography(),
         "matrix.md": _matrix_page(),
         "vendors/contract.md": _contract_page(),
+        "auditors/verdict-rules.md": _verdict_rules_page(),
     }
     for group, title, entries in m.groups:
         pages[GROUP_PAGE.format(group)] = _group_page(group, title, entries)
@@ -608,3 +609,9 @@ def _contract_page() -> str:
     except Exception as e:  # a bug in the contract or its renderer: say so, and fail a strict build
         log.warning(f"caaad site: the adapter contract page could not be rendered: {type(e).__name__}: {e}")
         return f"# 适配器契约 Adapter contract\n\nThe contract page could not be rendered: `{_esc(e)}`\n"
+
+
+def _verdict_rules_page() -> str:
+    """The roll-up and verdict rules an auditor cites, rendered from the data certification applies."""
+    from caaad.certify.rules import render_markdown
+    return render_markdown()

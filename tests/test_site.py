@@ -21,7 +21,7 @@ pytest.importorskip("mkdocs")
 pytest.importorskip("material")
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATED = ("index.md", "matrix.md", "standard", "vendors/contract.md")
+GENERATED = ("index.md", "matrix.md", "standard", "vendors/contract.md", "auditors/verdict-rules.md")
 
 
 @pytest.fixture(scope="module")

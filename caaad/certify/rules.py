@@ -1,7 +1,7 @@
 """The roll-up rules (rollup-rules.yaml) as data, and their page for the site.
 
-`python -m caaad.certify.rules > docs/auditors/verdict-rules.md` writes the page; a test keeps it equal to
-this rendering, so the page an auditor cites is the file the code applies.
+The site renders the page from this file at build time (caaad/site.py), so the page an auditor cites is
+the file the code applies.
 """
 
 import hashlib
@@ -69,7 +69,7 @@ def render_markdown(rules: Rules | None = None) -> str:
     rules = rules or load_rules()
     d = rules.data
     out = ["# 汇总与认证结论规则 Roll-up and verdict rules", "",
-           "<!-- rendered from caaad/certify/rollup-rules.yaml by `python -m caaad.certify.rules`; do not edit -->", "",
+           "<!-- rendered from caaad/certify/rollup-rules.yaml when the site is built -->", "",
            f"Rules version {d['version']}, file `caaad/certify/rollup-rules.yaml`, digest `{rules.digest}`. "
            "`caaad certify` applies exactly these rules and records their digest in the bundle's manifest; "
            "`caaad verify` applies them again to the bundle's files.", "",
@@ -106,6 +106,3 @@ def render_markdown(rules: Rules | None = None) -> str:
             f"`{obs['listed_when']}` are listed as **observations** 观察项 on the roll-up and the certificate.", ""]
     return "\n".join(out)
 
-
-if __name__ == "__main__":
-    print(render_markdown(), end="")

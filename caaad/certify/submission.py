@@ -110,33 +110,30 @@ def acceptance(results: dict, display: str, spec, index: ScenarioIndex, profile:
 
 
 def junit_problems(raw: bytes, results: dict, display: str) -> list[Problem]:
-    """junit.xml must be the same run as results.json: scenario by scenario (its caaad property names the
-    scenario's location), the same passed / not passed / skipped outcomes."""
-    from ..plugin import _PROPERTY  # the testcase property the plugin writes for every scenario
+    """junit.xml must be the same run as results.json. The kit writes it from results.json (caaad/junit.py),
+    so it is compared scenario by scenario (location and outcome, for a message that says where they part),
+    then byte for byte (anything else is an edit)."""
+    from ..junit import junit_xml
     try:
         root = ET.fromstring(raw)
     except ET.ParseError as e:
         return [Problem(Finding(display, e.position[0], "$", f"not JUnit XML: {e}"), True)]
     found: Counter = Counter()
     for case in root.iter("testcase"):
-        value = next((p.get("value") for p in case.iter("property") if p.get("name") == _PROPERTY), None)
-        try:
-            location = json.loads(value)["location"] if value else None
-        except (ValueError, TypeError, KeyError):
-            location = None
-        tags = {child.tag for child in case}
-        found[(location, "skipped" if "skipped" in tags else "not passed" if tags & {"failure", "error"} else "passed")] += 1
-    kind = {outcomes.PASSED: "passed", outcomes.FAILED: "not passed", outcomes.ERROR: "not passed"}
-    expected = Counter((s["location"], kind.get(s["outcome"], "skipped")) for s in results["scenarios"])
+        verdicts = [child.get("type") for child in case if child.tag in ("failure", "error", "skipped")]
+        found[(case.get("file"), verdicts[0] if verdicts else outcomes.PASSED)] += 1
+    expected = Counter((s["location"], s["outcome"]) for s in results["scenarios"])
     missing, extra = expected - found, found - expected
-    if not missing and not extra:
-        return []
     if missing:
         (location, outcome) = next(iter(missing))
         message = f"results.json has the scenario at {location} {outcome}, this file does not"
-    else:
+    elif extra:
         (location, outcome) = next(iter(extra))
         message = f"this file has the scenario at {location} {outcome}, results.json does not"
+    elif raw != junit_xml(results):
+        message = "it differs from the junit.xml the kit writes for results.json (edited?)"
+    else:
+        return []
     return [Problem(Finding(display, None, "$", f"not the run of results.json: {message}"), True)]
 
 

@@ -31,12 +31,9 @@ def submission(runs, tmp_path):
 
 
 def junit_for(results: dict) -> str:
-    """The junit.xml of an edited run, as the plugin would have written it."""
-    from xml.sax.saxutils import quoteattr
-    child = {"passed": "", "failed": "<failure/>", "error": "<error/>"}
-    cases = "".join(f'<testcase name="x"><properties><property name="caaad" value={quoteattr(json.dumps({"location": s["location"]}))}/>'
-                    f'</properties>{child.get(s["outcome"], "<skipped/>")}</testcase>' for s in results["scenarios"])
-    return f"<testsuites><testsuite>{cases}</testsuite></testsuites>"
+    """The junit.xml of an edited run, as the kit writes it from results.json."""
+    from caaad.junit import junit_xml
+    return junit_xml(results).decode("utf-8")
 
 
 def check(capsys, path, profile="merchant"):
@@ -172,3 +169,13 @@ def test_a_junit_xml_of_another_run(runs, tmp_path, capsys, keypair):
     junit.write_text("<testsuites><testsuite>")
     code, out, _ = check(capsys, tmp_path / "results.json")
     assert code == 1 and out.splitlines() == [f"{junit}:1: not JUnit XML: no element found: line 1, column 23"]
+
+
+def test_a_junit_xml_edited_with_the_same_outcomes(runs, tmp_path, capsys):
+    """The kit writes junit.xml from results.json: same outcomes but another word is still another file."""
+    (tmp_path / "results.json").write_bytes((runs("merchant") / "results.json").read_bytes())
+    junit = tmp_path / "junit.xml"
+    junit.write_bytes((runs("merchant") / "junit.xml").read_bytes().replace(b'name="', b'name="x', 1))
+    code, out, _ = check(capsys, tmp_path / "results.json")
+    assert (code, out.splitlines()) == (1, [f"{junit}: not the run of results.json: it differs from the junit.xml "
+                                            "the kit writes for results.json (edited?)"])

@@ -13,14 +13,14 @@ from caaad.certify.rules import RULES_FILE, load_rules, render_markdown
 from caaad.model import MANDATORY
 from caaad.paths import spec_dir
 
-ROOT = Path(__file__).resolve().parents[2]
 RULES = load_rules()
 
 
-def test_the_site_page_is_the_rules_file():
-    page = ROOT / "docs" / "auditors" / "verdict-rules.md"
-    assert page.read_text(encoding="utf-8") == render_markdown(), \
-        "docs/auditors/verdict-rules.md is stale: python -m caaad.certify.rules > docs/auditors/verdict-rules.md"
+def test_the_site_page_is_rendered_from_the_rules_file():
+    page = render_markdown()
+    assert RULES.digest in page and RULES.data["waiver"]["day_rule"]["en"] in page
+    for key, verdict in RULES.data["verdicts"].items():
+        assert f"**{key}** {verdict['zh']}" in page
 
 
 def test_the_rules_fit_the_kit():
