@@ -133,6 +133,14 @@ BrokenSealAccepted = _variant(
     failed_checks=lambda category, observations: [o for o in failed_checks(category, observations) if o != "seal_broken"])
 
 
+RefundPaidLate = _variant(
+    "RefundPaidLate", "Pays every refund one minute after it falls due (past refund_after_receipt for returns).",
+    refund_payment_time=lambda due_from, due_by: due_by + timedelta(minutes=1))
+OpenedPackageNotIntact = _variant(
+    "OpenedPackageNotIntact", "Judges goods whose package was opened to inspect them as not intact, whatever the category.",
+    failed_checks=lambda category, observations: list(dict.fromkeys(
+        [*failed_checks(category, observations), *(o for o in observations if o == "package_opened")])))
+
 # --- clauses 4.2, 5.1.3 and 5.3 ------------------------------------------------------------------------------
 # Where the bug lives in how the service applies a rule rather than in the rule itself, the variant
 # overrides one method of the service (AfterSalesService) and runs it behind the reference adapter.
