@@ -151,6 +151,7 @@ def pytest_runtest_makereport(item, call):
 
 def _classify(report, call) -> tuple[str, str]:
     from .contract import CapabilityMissing
+    from .preconditions import PreconditionNotReachable
     if report.passed:
         return outcomes.PASSED, ""
     if report.skipped:
@@ -162,6 +163,8 @@ def _classify(report, call) -> tuple[str, str]:
     text = _one_line(error) if error is not None else "failed"
     if isinstance(error, CapabilityMissing):
         return outcomes.NOT_TESTED, f"{outcomes.NOT_TESTED}: {text}"
+    if isinstance(error, PreconditionNotReachable):  # a set-up not reached is no verdict on the check
+        return outcomes.NOT_TESTED, text
     if isinstance(error, AssertionError) and report.when == "call":
         return outcomes.FAILED, text
     return outcomes.ERROR, f"{type(error).__name__}: {text}" if error is not None else "error"

@@ -42,6 +42,11 @@ def product(sut, ctx: Scenario, title: str) -> dict:
     return ctx.products[title]
 
 
+def shown_product(sut, ctx: Scenario, title: str) -> dict:
+    """The product page as the system shows it now (get_product): the terms the system itself declares."""
+    return sut.call("get_product", {"product_id": product(sut, ctx, title)["product_id"]})["product"]
+
+
 @given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price:d}" 分'))
 def list_product(ctx: Scenario, title: str, category: str, price: int):
     draft_product(ctx, title, category, price)
@@ -93,12 +98,21 @@ def prohibited_goods(ctx: Scenario, title: str):
 
 @when(p('消费者查看商品 "{title}"'))
 def view_product(sut, ctx: Scenario, title: str):
-    listed = product(sut, ctx, title)
-    ctx.notes["shown"] = sut.call("get_product", {"product_id": listed["product_id"]})["product"]
+    ctx.notes["shown"] = shown_product(sut, ctx, title)
+
+
+@then(p('商品页标明的无理由退货期限不少于 "{days:d}" 天'))
+def window_at_least(obligations, ctx: Scenario, days: int):
+    # The law (7D Art 6) and the merchant's promise set a minimum; a longer period the system offers is
+    # more favourable (5.1.3.c) and is then the period the boundary scenarios check.
+    shown = ctx.notes["shown"]["return_window_days"]
+    assert shown >= days, (
+        f"{obligations}: the no-reason return period is at least {days} days (the statutory 7 or the merchant's "
+        f"longer promise); the product page states return_window_days {shown}")
 
 
 @then(p('商品页标明无理由退货类别为 "{return_class}"，原因为 "{reason}"'))
-def product_page_shows_class(ctx: Scenario, return_class: str, reason: str):
+def product_page_shows_class(obligations, ctx: Scenario, return_class: str, reason: str):
     shown = ctx.notes["shown"]
     expected = {"class": RETURN_CLASS[return_class], "reason": EXCLUSION_REASON[reason]}
     assert shown["no_reason_return"] == expected, (
@@ -108,15 +122,15 @@ def product_page_shows_class(ctx: Scenario, return_class: str, reason: str):
     label = shown["return_label"]
     if expected["class"] == "eligible":
         assert "无理由" in label or "no-reason" in label.lower(), (
-            f"5.4.1.a-1: an eligible product must be labelled as supporting no-reason return; label is {label!r}")
+            f"{obligations}: an eligible product must be labelled as supporting no-reason return; label is {label!r}")
     else:
         words = REASON_WORDS[expected["reason"]]
         assert any(w in label for w in words), (
-            f"5.4.1.a-1 (7D Art 20): the label must name the reason of the exclusion ({reason}, one of {words}); "
+            f"{obligations} (7D Art 20): the label must name the reason of the exclusion ({reason}, one of {words}); "
             f"label is {label!r}")
     wants_confirmation = expected["class"] == "excluded_with_confirmation"
     assert shown["requires_confirmation"] is wants_confirmation, (
-        f"5.4.1.a-1 (7D Art 7, 20): checkout must {'ask' if wants_confirmation else 'not ask'} the consumer to "
+        f"{obligations} (7D Art 7, 20): checkout must {'ask' if wants_confirmation else 'not ask'} the consumer to "
         f"confirm the exclusion for class {expected['class']}; requires_confirmation is {shown['requires_confirmation']}")
 
 
