@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from pytest_bdd import given, then, when
 
-from .common import (ACCEPTED_STATUSES, CHINA, DAY, EXCLUSION_REASON, PARTY, RETURN_CLASS, Scenario, advance_to, china,
+from .common import (ScenarioError, ACCEPTED_STATUSES, CHINA, DAY, EXCLUSION_REASON, PARTY, RETURN_CLASS, Scenario, advance_to, china,
                      describe_span, format_payments, now, owed_refunds, p, paid_refunds, parse_payments, parse_timestamp,
                      platform_rule, refresh, owed_total, rule_span, scenario_time, summary)
 from .disputes import ask_for_intervention, wait_for_decision
@@ -69,7 +69,8 @@ def check_terms(ids: str, ctx: Scenario, return_class: str, reason: str, days: s
     """The page states the terms that apply: the class the listing has, a period of at least the statutory
     or promised days, and who bears the return freight. A system may offer more than the merchant or the
     law (5.1.3.c); the boundary scenarios then hold it to what its page states."""
-    assert ctx.order is None, f"{ids}: the scenario must look at the product before ordering it"
+    if not (ctx.order is None):
+        raise ScenarioError(f"{ids}: the scenario must look at the product before ordering it")
     shown = ctx.notes["shown"]
     expected = {"class": RETURN_CLASS[return_class], "reason": EXCLUSION_REASON[reason]}
     assert shown["no_reason_return"] == expected, (
@@ -201,7 +202,8 @@ def response_limit_within_law(obligations, sut_description, days: int):
 
 @when(p('{handler}在平台规定的售后申请反馈时限届满前 "{minutes:d}" 分钟{decision}该售后申请'))
 def decide_before_limit(sut, ctx: Scenario, sut_description, handler: str, minutes: int, decision: str):
-    assert handler in HANDLERS, f"unknown handler {handler!r} in the feature file"
+    if not (handler in HANDLERS):
+        raise ScenarioError(f"unknown handler {handler!r} in the feature file")
     limit = rule_span(sut_description, RESPONSE_LIMIT)
     advance_to(sut, parse_timestamp(ctx.after_sales["requested_at"]) + limit - timedelta(minutes=minutes))
     state = refresh(sut, ctx)

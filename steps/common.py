@@ -79,6 +79,10 @@ REJECTION = {
 ACCEPTED_STATUSES = ("awaiting_return", "return_shipped", "processing", "completed")
 
 
+class ScenarioError(Exception):
+    """A feature file asks for something its steps cannot do: a bug in the suite (outcome error), never a failure."""
+
+
 @dataclass
 class Scenario:
     """Everything one scenario knows about what it created in the system under test.
@@ -207,7 +211,8 @@ def format_payments(amounts: dict[str, int]) -> str:
 
 def refresh(sut, ctx: Scenario) -> dict:
     """The latest state of the scenario's after-sales request."""
-    assert ctx.after_sales is not None, "the scenario has not filed an after-sales request yet"
+    if not (ctx.after_sales is not None):
+        raise ScenarioError("the scenario has not filed an after-sales request yet")
     ctx.after_sales = sut.call("get_after_sales", {"after_sales_id": ctx.after_sales["after_sales_id"]})["after_sales"]
     return ctx.after_sales
 

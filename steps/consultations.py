@@ -16,7 +16,8 @@ from pytest_bdd import then, when
 
 from caaad.contract.errors import CapabilityMissing
 
-from .common import Scenario, advance_to, china, describe_span, now, p, parse_timestamp, rule_span, scenario_time
+from .common import (Scenario, ScenarioError, advance_to, china, describe_span, now, p, parse_timestamp, rule_span,
+                     scenario_time)
 
 INQUIRY_LIMIT = "after_sales_inquiry_response_limit"
 COMPLAINT_LIMIT = "complaint_feedback_time_limit"
@@ -47,7 +48,8 @@ def consult(sut, ctx: Scenario, whose: str, kind: str, topic: str, text: str | N
     request = {"consumer_id": ctx.consumer_id, "channel_id": offered[0]["channel_id"], "topic": TOPIC[topic],
                "text": text or f"请问{topic}方面的问题怎么处理？"}
     if with_order:
-        assert ctx.order is not None, "the scenario has not placed an order"
+        if not (ctx.order is not None):
+            raise ScenarioError("the scenario has not placed an order")
         request["order_id"] = ctx.order["order_id"]
     ctx.notes["consultation_request"] = request
     ctx.notes["consultation"] = sut.call("submit_consultation", request)["consultation"]
@@ -55,14 +57,16 @@ def consult(sut, ctx: Scenario, whose: str, kind: str, topic: str, text: str | N
 
 
 def consultation(sut, ctx: Scenario) -> dict:
-    assert "consultation" in ctx.notes, "the scenario has not submitted a consultation"
+    if not ("consultation" in ctx.notes):
+        raise ScenarioError("the scenario has not submitted a consultation")
     ctx.notes["consultation"] = sut.call(
         "get_consultation", {"consultation_id": ctx.notes["consultation"]["consultation_id"]})["consultation"]
     return ctx.notes["consultation"]
 
 
 def complaint(sut, ctx: Scenario) -> dict:
-    assert "complaint" in ctx.notes, "the scenario has not filed a complaint"
+    if not ("complaint" in ctx.notes):
+        raise ScenarioError("the scenario has not filed a complaint")
     ctx.notes["complaint"] = sut.call("get_complaint", {"complaint_id": ctx.notes["complaint"]["complaint_id"]})["complaint"]
     return ctx.notes["complaint"]
 
@@ -223,7 +227,8 @@ def file_complaint_at(sut, ctx: Scenario, moment: str, against: str, text: str):
 
 @when(p('消费者就订单投诉{against}，内容为 "{text}"'))
 def file_complaint(sut, ctx: Scenario, against: str, text: str):
-    assert ctx.order is not None, "the scenario has not placed an order"
+    if not (ctx.order is not None):
+        raise ScenarioError("the scenario has not placed an order")
     request = {"consumer_id": ctx.consumer_id, "against": WHOSE[against], "text": text, "order_id": ctx.order["order_id"]}
     ctx.notes["complaint_request"] = request
     ctx.notes["complaint"] = sut.call("submit_complaint", request)["complaint"]

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pytest_bdd import given, then, when
 
-from .common import (CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Scenario, advance_to,
+from .common import (ScenarioError, CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Scenario, advance_to,
                      p, parse_payments, rfc3339, scenario_time)
 
 # --- products -----------------------------------------------------------------------------------------------
@@ -18,7 +18,8 @@ from .common import (CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Sce
 
 def draft_product(ctx: Scenario, title: str, category: str, price: int, return_class: str = "适用",
                   reason: str = "无") -> dict:
-    assert title not in ctx.product_drafts, f"the scenario lists product {title!r} twice"
+    if not (title not in ctx.product_drafts):
+        raise ScenarioError(f"the scenario lists product {title!r} twice")
     draft = {
         "merchant_id": ctx.merchant_id,
         "title": title,
@@ -31,7 +32,8 @@ def draft_product(ctx: Scenario, title: str, category: str, price: int, return_c
 
 
 def editable_draft(ctx: Scenario, title: str) -> dict:
-    assert title not in ctx.products, f"product {title!r} is already listed; describe it before it is used"
+    if not (title not in ctx.products):
+        raise ScenarioError(f"product {title!r} is already listed; describe it before it is used")
     return ctx.product_drafts[title]
 
 
@@ -206,11 +208,12 @@ def buy_quantity_with_payments(sut, ctx: Scenario, quantity: int, title: str, pa
 
 
 def line_of(ctx: Scenario, title: str) -> dict:
-    assert ctx.order is not None, "the scenario has not placed an order"
+    if not (ctx.order is not None):
+        raise ScenarioError("the scenario has not placed an order")
     for line in ctx.order["lines"]:
         if line["title"] == title:
             return line
-    raise AssertionError(f"order {ctx.order['order_id']} has no line for {title!r}")
+    raise ScenarioError(f"order {ctx.order['order_id']} has no line for {title!r}")
 
 
 # --- delivery ----------------------------------------------------------------------------------------------------

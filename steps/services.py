@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, then, when
 
-from .common import (PAYMENT_METHOD, Scenario, advance_to, china, describe_span, now, owed_refunds, p, paid_refunds,
+from .common import (ScenarioError, PAYMENT_METHOD, Scenario, advance_to, china, describe_span, now, owed_refunds, p, paid_refunds,
                      parse_timestamp, refresh, owed_total, rfc3339, rule_span, scenario_time, summary)
 from .returns import file_request, refunds_text
 
@@ -16,7 +16,8 @@ def list_service(ctx: Scenario, datatable, title: str, price: int, moment: str):
     fees = [{"min_hours_before_start": int(hours), "fee_percent": int(percent)} for hours, percent in datatable[1:]]
     rules = "；".join(f"距服务开始{f['min_hours_before_start']}小时及以上取消，收取已付金额的{f['fee_percent']}%"
                      for f in fees) + "；服务开始后不可取消。"
-    assert title not in ctx.product_drafts, f"the scenario lists product {title!r} twice"
+    if not (title not in ctx.product_drafts):
+        raise ScenarioError(f"the scenario lists product {title!r} twice")
     ctx.product_drafts[title] = {
         "merchant_id": ctx.merchant_id, "title": title, "category": "service", "price_fen": price,
         # Services have no statutory no-reason return; what applies is the cancellation rules below.
