@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 
 from pytest_bdd import given, then, when
 
-from .common import (ScenarioError, ACCEPTED_STATUSES, CHINA, DAY, EXCLUSION_REASON, PARTY, RETURN_CLASS, Scenario, advance_to, china,
-                     describe_span, format_payments, now, owed_refunds, p, paid_refunds, parse_payments, parse_timestamp,
-                     platform_rule, refresh, owed_total, rule_span, scenario_time, summary)
+from .common import (ACCEPTED_STATUSES, CHINA, DAY, EXCLUSION_REASON, PARTY, RETURN_CLASS, Scenario, ScenarioError,
+                     advance_to, china, describe_span, format_payments, now, owed_refunds, owed_total, p, paid_refunds,
+                     parse_payments, parse_timestamp, platform_rule, refresh, rule_span, scenario_time, summary)
 from .disputes import ask_for_intervention, wait_for_decision
 from .returns import REMEDY, file_request, refunds_text, situation
 

@@ -115,8 +115,9 @@ BareReturnLabel = _variant(
 PerishableWindowNeverCloses = _variant(
     "PerishableWindowNeverCloses", "Accepts perishable quality reports long after the platform's window.",
     report_window_closes_at=lambda signed_at, hours: signed_at + timedelta(days=3650))
-BrokenDiscountNotSettled = _variant(
-    "BrokenDiscountNotSettled", "Refunds the allocated share even when the return breaks a bundle or threshold discount.",
+BrokenDiscountNotSettled = _variant(  # not broken: forgoing a deduction the law allows conforms (test_mutants.CONFORMING)
+    "BrokenDiscountNotSettled", "Refunds the allocated share even when the return breaks a bundle or threshold discount "
+                                "(more than the consumer is owed: the merchant forgoes the settlement 7D Art 17 allows).",
     goods_refund=lambda allocated, net_paid_before, kept_cost_after: allocated)
 OutboundFreightDeductedTwice = _variant(
     "OutboundFreightDeductedTwice", "Deducts the waived outbound freight twice when a free-shipping threshold breaks.",
