@@ -209,8 +209,17 @@ def return_freight_as_shown(obligations, sut, ctx: Scenario, party: str):
                          f"without a promise the consumer bears the return freight of a no-reason return (7D Art 18)")
 
 
+def require_accepted(state: dict, ctx: Scenario, needed_for: str) -> None:
+    """A check of what follows acceptance (freight, return instructions) needs an accepted request; whether
+    the request had to be accepted is the subject of the scenarios that check 售后申请被受理."""
+    if state["status"] not in ACCEPTED_STATUSES:
+        raise PreconditionNotReachable(f"{needed_for} needs an accepted request; {situation(ctx)}: "
+                                       f"the system answered {summary(state)}")
+
+
 def check_return_freight(obligations: str, sut, ctx: Scenario, expected: str, why: str):
     state = refresh(sut, ctx)
+    require_accepted(state, ctx, "who bears the return freight")
     assert state["freight"]["return_leg"] == expected, (
         f"{obligations}: {why}: the return freight is borne by {expected}; "
         f"{situation(ctx)}: the system puts the return leg on {state['freight']['return_leg']}")
@@ -474,6 +483,7 @@ def refund_method_shown(obligations, sut, ctx: Scenario, method: str):
 def return_instructions_list(obligations, sut, ctx: Scenario, items: str):
     state = refresh(sut, ctx)
     titles = re.findall(r'"([^"]+)"', items)
+    require_accepted(state, ctx, "the return instructions")
     instructions = state["return_instructions"]
     assert instructions is not None, f"{obligations}: an accepted return comes with return instructions; {summary(state)}"
     listed = [item["title"] for item in instructions["items"]]
