@@ -124,6 +124,10 @@ def no_reason_return_other_method(sut, ctx: Scenario, moment: str, method: str):
 def perishable_report(sut, ctx: Scenario, sut_description, side: str, minutes: int, service: str):
     window = rule_span(sut_description, "perishable_report_window")
     offset = {"前 ": -1, "后 ": 1}[side] * timedelta(minutes=minutes)
+    lapses = platform_rule(sut_description, "perishable_report_window")["on_expiry"]
+    if offset > timedelta(0) and lapses != "right_lapses":   # a window the system keeps open has no "after"
+        raise PreconditionNotReachable(f"the system declares perishable_report_window with on_expiry {lapses}, "
+                                       f"not right_lapses: no report comes too late")
     advance_to(sut, ctx.notes["signed_at"] + window + offset)
     ctx.notes["perishable_window"] = window
     file_request(sut, ctx, "quality_problem", REMEDY[service], amount=None)

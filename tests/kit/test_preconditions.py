@@ -42,3 +42,9 @@ def test_step_modules_name_no_obligation(module):
 def test_the_lint_sees_an_obligation_id():
     assert OBLIGATION_ID.search('f"5.4.1.a-1: label"') and OBLIGATION_ID.search('"4.2-1 (CPL Art 8)"')
     assert OBLIGATION_ID.search("5.5.1-2") and not OBLIGATION_ID.search("7D Art 13-15, 5.4.2.a")
+
+
+def test_a_mistake_of_the_feature_file_is_an_error_not_a_failure():
+    from caaad.steps.common import ScenarioError
+    outcome, message = _classify(*_report(ScenarioError("the scenario has not placed an order")))
+    assert outcome == outcomes.ERROR and "ScenarioError" in message
