@@ -95,7 +95,6 @@ def no_reason_return_at_window_edge(sut, ctx: Scenario, which: str, clock: str):
     signed = ctx.notes["signed_at"].astimezone(CHINA)
     day = signed.date() + timedelta(days=days + WINDOW_DAY[which])
     advance_to(sut, signed.replace(year=day.year, month=day.month, day=day.day, hour=hour, minute=minute, second=0))
-    ctx.notes["window_days"] = days
     file_request(sut, ctx, "no_reason", "return_refund")
 
 
@@ -129,7 +128,6 @@ def perishable_report(sut, ctx: Scenario, sut_description, side: str, minutes: i
         raise PreconditionNotReachable(f"the system declares perishable_report_window with on_expiry {lapses}, "
                                        f"not right_lapses: no report comes too late")
     advance_to(sut, ctx.notes["signed_at"] + window + offset)
-    ctx.notes["perishable_window"] = window
     file_request(sut, ctx, "quality_problem", REMEDY[service], amount=None)
 
 
