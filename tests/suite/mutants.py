@@ -232,6 +232,47 @@ PlatformDecisionNotCarriedOut = _service_variant(
     _carry_out=_decision_on_paper)
 
 
+# --- better than the law: conforming variants (test_mutants.CONFORMING) ------------------------------------------
+# Each is more favourable to the consumer than the law or the merchant asks (5.1.3.c-2, 7D Art 6): the kit must
+# pass them, or report not_tested where a scenario's set-up is out of the system's legitimate reach.
+
+from caaad.reference_impl.platform_rules import PlatformRule, load_platform_rules  # noqa: E402
+
+
+class ThirtyDayWindowEverywhere(ReferenceAdapter):
+    """Promises (shows and honours) a no-reason return period of at least 30 days on every product."""
+
+    def create_product(self, request):
+        promises = {"return_window_days": 7, "free_return_shipping": False, **request.get("promises", {})}
+        promises["return_window_days"] = max(30, promises["return_window_days"])
+        return super().create_product({**request, "promises": promises})
+
+
+class FreeReturnFreightEverywhere(ReferenceAdapter):
+    """Takes the return freight of every no-reason return on the merchant (shown on every product page)."""
+
+    def create_product(self, request):
+        promises = {"return_window_days": 7, **request.get("promises", {}), "free_return_shipping": True}
+        return super().create_product({**request, "promises": promises})
+
+
+class RefundWithinAnHour(ReferenceAdapter):
+    """Declares refund_after_receipt of 1 hour (and, like the reference, refunds intact returns at once)."""
+
+    def __init__(self):
+        rules = load_platform_rules()
+        ReferenceAdapter.__init__(self, platform_rules={
+            **rules, "refund_after_receipt": PlatformRule("refund_after_receipt", 1, "hour", "refund_issued",
+                                                          "收到完好退货后1小时内退款")})
+
+
+InstantApproval = _service_variant(
+    "InstantApproval", "The merchant approves every quality-problem request at once; none waits for a decision.",
+    _assess=lambda self, order, ground, remedy, lines, now: "accept"
+        if AfterSalesService._assess(self, order, ground, remedy, lines, now) == "merchant" and ground == "quality_problem"
+        else AfterSalesService._assess(self, order, ground, remedy, lines, now))
+
+
 # --- consultations and complaints (5.1.1.g, 5.1.4, 5.2.1.c, 5.3.3.e, 5.3.4, 4.2-4) -----------------------------
 
 def _one_minute_late(at, limit):
@@ -321,43 +362,3 @@ AppealHidesReview = _variant(
     "AppealHidesReview", "Hides the review while the merchant's appeal against it is pending.",
     review_during_appeal=lambda review: {**review, "status": "hidden", "hidden_reason": "商家申诉处理中"})
 
-
-# --- better than the law: conforming variants (test_mutants.CONFORMING) ------------------------------------------
-# Each is more favourable to the consumer than the law or the merchant asks (5.1.3.c-2, 7D Art 6): the kit must
-# pass them, or report not_tested where a scenario's set-up is out of the system's legitimate reach.
-
-from caaad.reference_impl.platform_rules import PlatformRule, load_platform_rules  # noqa: E402
-
-
-class ThirtyDayWindowEverywhere(ReferenceAdapter):
-    """Promises (shows and honours) a no-reason return period of at least 30 days on every product."""
-
-    def create_product(self, request):
-        promises = {"return_window_days": 7, "free_return_shipping": False, **request.get("promises", {})}
-        promises["return_window_days"] = max(30, promises["return_window_days"])
-        return super().create_product({**request, "promises": promises})
-
-
-class FreeReturnFreightEverywhere(ReferenceAdapter):
-    """Takes the return freight of every no-reason return on the merchant (shown on every product page)."""
-
-    def create_product(self, request):
-        promises = {"return_window_days": 7, **request.get("promises", {}), "free_return_shipping": True}
-        return super().create_product({**request, "promises": promises})
-
-
-class RefundWithinAnHour(ReferenceAdapter):
-    """Declares refund_after_receipt of 1 hour (and, like the reference, refunds intact returns at once)."""
-
-    def __init__(self):
-        rules = load_platform_rules()
-        ReferenceAdapter.__init__(self, platform_rules={
-            **rules, "refund_after_receipt": PlatformRule("refund_after_receipt", 1, "hour", "refund_issued",
-                                                          "收到完好退货后1小时内退款")})
-
-
-InstantApproval = _service_variant(
-    "InstantApproval", "The merchant approves every quality-problem request at once; none waits for a decision.",
-    _assess=lambda self, order, ground, remedy, lines, now: "accept"
-        if AfterSalesService._assess(self, order, ground, remedy, lines, now) == "merchant" and ground == "quality_problem"
-        else AfterSalesService._assess(self, order, ground, remedy, lines, now))
