@@ -392,7 +392,8 @@ def refunds_text(state: dict) -> str:
 
 # Refunds are minimums: what the consumer is owed after the deductions the law allows (7D Art 17, 18; 5.4.2.d).
 # A system that deducts less, or refunds the freight it could have left to the consumer, is more favourable
-# to the consumer (5.1.3.c) and conforms.
+# to the consumer (5.1.3.c) and conforms. That no request is refunded twice is a rule of its own, checked by
+# the scenarios about repeated requests, not by every refund.
 
 @then(p('消费者获得的退款不少于 "{amount:d}" 分'))
 def refund_at_least(obligations, sut, ctx: Scenario, amount: int):
