@@ -194,6 +194,7 @@ def pytest_runtest_makereport(item, call):
 
 def _classify(report, call) -> tuple[str, str]:
     from .contract import CapabilityMissing
+    from .preconditions import PreconditionNotReachable
     if report.passed:
         return outcomes.PASSED, ""
     if report.skipped:
@@ -205,6 +206,8 @@ def _classify(report, call) -> tuple[str, str]:
     text = _one_line(error) if error is not None else "failed"
     if isinstance(error, CapabilityMissing):
         return outcomes.NOT_TESTED, f"{outcomes.NOT_TESTED}: {text}"
+    if isinstance(error, PreconditionNotReachable):  # a set-up not reached is no verdict on the check
+        return outcomes.NOT_TESTED, text
     if isinstance(error, TimeLimitReached):
         return outcomes.ERROR, text
     if isinstance(error, AssertionError) and report.when == "call":

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pytest_bdd import given, then, when
 
-from .common import (CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Scenario, advance_to,
+from .common import (CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Scenario, ScenarioError, advance_to,
                      p, parse_payments, rfc3339, scenario_time)
 
 # --- products -----------------------------------------------------------------------------------------------
@@ -18,7 +18,8 @@ from .common import (CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Sce
 
 def draft_product(ctx: Scenario, title: str, category: str, price: int, return_class: str = "适用",
                   reason: str = "无") -> dict:
-    assert title not in ctx.product_drafts, f"the scenario lists product {title!r} twice"
+    if not (title not in ctx.product_drafts):
+        raise ScenarioError(f"the scenario lists product {title!r} twice")
     draft = {
         "merchant_id": ctx.merchant_id,
         "title": title,
@@ -31,7 +32,8 @@ def draft_product(ctx: Scenario, title: str, category: str, price: int, return_c
 
 
 def editable_draft(ctx: Scenario, title: str) -> dict:
-    assert title not in ctx.products, f"product {title!r} is already listed; describe it before it is used"
+    if not (title not in ctx.products):
+        raise ScenarioError(f"product {title!r} is already listed; describe it before it is used")
     return ctx.product_drafts[title]
 
 
@@ -40,6 +42,11 @@ def product(sut, ctx: Scenario, title: str) -> dict:
     if title not in ctx.products:
         ctx.products[title] = sut.call("create_product", ctx.product_drafts[title])["product"]
     return ctx.products[title]
+
+
+def shown_product(sut, ctx: Scenario, title: str) -> dict:
+    """The product page as the system shows it now (get_product): the terms the system itself declares."""
+    return sut.call("get_product", {"product_id": product(sut, ctx, title)["product_id"]})["product"]
 
 
 @given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price:d}" 分'))
@@ -93,12 +100,21 @@ def prohibited_goods(ctx: Scenario, title: str):
 
 @when(p('消费者查看商品 "{title}"'))
 def view_product(sut, ctx: Scenario, title: str):
-    listed = product(sut, ctx, title)
-    ctx.notes["shown"] = sut.call("get_product", {"product_id": listed["product_id"]})["product"]
+    ctx.notes["shown"] = shown_product(sut, ctx, title)
+
+
+@then(p('商品页标明的无理由退货期限不少于 "{days:d}" 天'))
+def window_at_least(obligations, ctx: Scenario, days: int):
+    # The law (7D Art 6) and the merchant's promise set a minimum; a longer period the system offers is
+    # more favourable (5.1.3.c) and is then the period the boundary scenarios check.
+    shown = ctx.notes["shown"]["return_window_days"]
+    assert shown >= days, (
+        f"{obligations}: the no-reason return period is at least {days} days (the statutory 7 or the merchant's "
+        f"longer promise); the product page states return_window_days {shown}")
 
 
 @then(p('商品页标明无理由退货类别为 "{return_class}"，原因为 "{reason}"'))
-def product_page_shows_class(ctx: Scenario, return_class: str, reason: str):
+def product_page_shows_class(obligations, ctx: Scenario, return_class: str, reason: str):
     shown = ctx.notes["shown"]
     expected = {"class": RETURN_CLASS[return_class], "reason": EXCLUSION_REASON[reason]}
     assert shown["no_reason_return"] == expected, (
@@ -108,15 +124,15 @@ def product_page_shows_class(ctx: Scenario, return_class: str, reason: str):
     label = shown["return_label"]
     if expected["class"] == "eligible":
         assert "无理由" in label or "no-reason" in label.lower(), (
-            f"5.4.1.a-1: an eligible product must be labelled as supporting no-reason return; label is {label!r}")
+            f"{obligations}: an eligible product must be labelled as supporting no-reason return; label is {label!r}")
     else:
         words = REASON_WORDS[expected["reason"]]
         assert any(w in label for w in words), (
-            f"5.4.1.a-1 (7D Art 20): the label must name the reason of the exclusion ({reason}, one of {words}); "
+            f"{obligations} (7D Art 20): the label must name the reason of the exclusion ({reason}, one of {words}); "
             f"label is {label!r}")
     wants_confirmation = expected["class"] == "excluded_with_confirmation"
     assert shown["requires_confirmation"] is wants_confirmation, (
-        f"5.4.1.a-1 (7D Art 7, 20): checkout must {'ask' if wants_confirmation else 'not ask'} the consumer to "
+        f"{obligations} (7D Art 7, 20): checkout must {'ask' if wants_confirmation else 'not ask'} the consumer to "
         f"confirm the exclusion for class {expected['class']}; requires_confirmation is {shown['requires_confirmation']}")
 
 
@@ -192,11 +208,12 @@ def buy_quantity_with_payments(sut, ctx: Scenario, quantity: int, title: str, pa
 
 
 def line_of(ctx: Scenario, title: str) -> dict:
-    assert ctx.order is not None, "the scenario has not placed an order"
+    if not (ctx.order is not None):
+        raise ScenarioError("the scenario has not placed an order")
     for line in ctx.order["lines"]:
         if line["title"] == title:
             return line
-    raise AssertionError(f"order {ctx.order['order_id']} has no line for {title!r}")
+    raise ScenarioError(f"order {ctx.order['order_id']} has no line for {title!r}")
 
 
 # --- delivery ----------------------------------------------------------------------------------------------------

@@ -115,8 +115,9 @@ BareReturnLabel = _variant(
 PerishableWindowNeverCloses = _variant(
     "PerishableWindowNeverCloses", "Accepts perishable quality reports long after the platform's window.",
     report_window_closes_at=lambda signed_at, hours: signed_at + timedelta(days=3650))
-BrokenDiscountNotSettled = _variant(
-    "BrokenDiscountNotSettled", "Refunds the allocated share even when the return breaks a bundle or threshold discount.",
+BrokenDiscountNotSettled = _variant(  # not broken: forgoing a deduction the law allows conforms (test_mutants.CONFORMING)
+    "BrokenDiscountNotSettled", "Refunds the allocated share even when the return breaks a bundle or threshold discount "
+                                "(more than the consumer is owed: the merchant forgoes the settlement 7D Art 17 allows).",
     goods_refund=lambda allocated, net_paid_before, kept_cost_after: allocated)
 OutboundFreightDeductedTwice = _variant(
     "OutboundFreightDeductedTwice", "Deducts the waived outbound freight twice when a free-shipping threshold breaks.",
@@ -132,6 +133,14 @@ BrokenSealAccepted = _variant(
     "BrokenSealAccepted", "Accepts food and cosmetics with a broken one-time seal as intact.",
     failed_checks=lambda category, observations: [o for o in failed_checks(category, observations) if o != "seal_broken"])
 
+
+RefundPaidLate = _variant(
+    "RefundPaidLate", "Pays every refund one minute after it falls due (past refund_after_receipt for returns).",
+    refund_payment_time=lambda due_from, due_by: due_by + timedelta(minutes=1))
+OpenedPackageNotIntact = _variant(
+    "OpenedPackageNotIntact", "Judges goods whose package was opened to inspect them as not intact, whatever the category.",
+    failed_checks=lambda category, observations: list(dict.fromkeys(
+        [*failed_checks(category, observations), *(o for o in observations if o == "package_opened")])))
 
 # --- clauses 4.2, 5.1.3 and 5.3 ------------------------------------------------------------------------------
 # Where the bug lives in how the service applies a rule rather than in the rule itself, the variant
@@ -221,6 +230,47 @@ def _decision_on_paper(self, record, order, remedy, amount_fen, channel, pay_by,
 PlatformDecisionNotCarriedOut = _service_variant(
     "PlatformDecisionNotCarriedOut", "Records the platform's own decision for the consumer but never carries it out.",
     _carry_out=_decision_on_paper)
+
+
+# --- better than the law: conforming variants (test_mutants.CONFORMING) ------------------------------------------
+# Each is more favourable to the consumer than the law or the merchant asks (5.1.3.c-2, 7D Art 6): the kit must
+# pass them, or report not_tested where a scenario's set-up is out of the system's legitimate reach.
+
+from caaad.reference_impl.platform_rules import PlatformRule, load_platform_rules  # noqa: E402
+
+
+class ThirtyDayWindowEverywhere(ReferenceAdapter):
+    """Promises (shows and honours) a no-reason return period of at least 30 days on every product."""
+
+    def create_product(self, request):
+        promises = {"return_window_days": 7, "free_return_shipping": False, **request.get("promises", {})}
+        promises["return_window_days"] = max(30, promises["return_window_days"])
+        return super().create_product({**request, "promises": promises})
+
+
+class FreeReturnFreightEverywhere(ReferenceAdapter):
+    """Takes the return freight of every no-reason return on the merchant (shown on every product page)."""
+
+    def create_product(self, request):
+        promises = {"return_window_days": 7, **request.get("promises", {}), "free_return_shipping": True}
+        return super().create_product({**request, "promises": promises})
+
+
+class RefundWithinAnHour(ReferenceAdapter):
+    """Declares refund_after_receipt of 1 hour (and, like the reference, refunds intact returns at once)."""
+
+    def __init__(self):
+        rules = load_platform_rules()
+        ReferenceAdapter.__init__(self, platform_rules={
+            **rules, "refund_after_receipt": PlatformRule("refund_after_receipt", 1, "hour", "refund_issued",
+                                                          "收到完好退货后1小时内退款")})
+
+
+InstantApproval = _service_variant(
+    "InstantApproval", "The merchant approves every quality-problem request at once; none waits for a decision.",
+    _assess=lambda self, order, ground, remedy, lines, now: "accept"
+        if AfterSalesService._assess(self, order, ground, remedy, lines, now) == "merchant" and ground == "quality_problem"
+        else AfterSalesService._assess(self, order, ground, remedy, lines, now))
 
 
 # --- consultations and complaints (5.1.1.g, 5.1.4, 5.2.1.c, 5.3.3.e, 5.3.4, 4.2-4) -----------------------------

@@ -1,0 +1,79 @@
+"""How far each variant's defect spreads: the obligations it fails beyond the one it targets.
+
+    PYTHONPATH=tests/suite python tests/suite/cascade.py [--out DIR] [Variant ...]
+
+Runs `caaad run` once per variant of mutants.py (all pinned and conforming variants of
+test_mutants.py when none is named) and prints one row per variant: its target obligation, what
+failed, and the extras (failed obligations other than the target), marking those test_mutants.py
+does not justify with `!`. test_mutants.py uses run_suite() to run the variants it checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = "caaad.reference_impl.adapter:ReferenceAdapter"
+
+
+def run_suite(adapter: str, out: Path, *args: str) -> tuple[int, dict]:
+    """`python -m caaad run --adapter <adapter>` as a vendor runs it; its exit code and results.json."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "caaad", "run", "--adapter", adapter, "--out", str(out), *args],
+                          capture_output=True, text=True, env=env, timeout=600)
+    results = out / "results.json"
+    assert results.is_file(), f"{adapter}: no results.json; stderr: {done.stderr[-500:]}"
+    return done.returncode, json.loads(results.read_text(encoding="utf-8"))
+
+
+def adapter_of(name: str) -> str:
+    return REFERENCE if name == "ReferenceAdapter" else f"mutants:{name}"
+
+
+def run_all(names: list[str], base: Path, workers: int = 2) -> dict[str, tuple[int, dict]]:
+    def one(name):
+        return name, run_suite(adapter_of(name), base / name)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(pool.map(one, names))
+
+
+def failing(results: dict) -> set[str]:
+    return {o["id"] for o in results["obligations"] if o["outcome"] in ("failed", "error")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from test_mutants import CONFORMING, EXPECTED
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("variants", nargs="*", help="variant names (default: every variant of test_mutants.py)")
+    parser.add_argument("--out", type=Path, help="keep the runs here (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    names = args.variants or [*EXPECTED, *CONFORMING]
+    base = args.out or Path(tempfile.mkdtemp(prefix="caaad-cascade-"))
+    runs = run_all(names, base)
+    print(f"{'variant':<36} {'target':<11} {'failed':>6} {'extras':>6}  extra obligations (! = not justified)")
+    total = unjustified = 0
+    for name in names:
+        code, results = runs[name]
+        failed = failing(results)
+        pinned = EXPECTED.get(name)
+        target = getattr(pinned, "target", "-")
+        justified = set(getattr(pinned, "extras", {}))
+        extras = sorted(failed - {target})
+        marks = [e if e in justified else f"!{e}" for e in extras]
+        total += len(extras)
+        unjustified += sum(e not in justified for e in extras)
+        missed = "" if name in CONFORMING or target in failed else "  (target NOT failed)"
+        print(f"{name:<36} {target:<11} {len(failed):>6} {len(extras):>6}  {' '.join(marks)}{missed}")
+    print(f"\n{len(names)} variants, {total} extra obligations failed, {unjustified} not justified; runs in {base}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
