@@ -1,5 +1,5 @@
 """Partial returns from discounted orders: bundles (套装) and threshold discounts (满减), the two forms the
-contract's $defs/discount expresses (coupons and points are payment methods, refunded in kind: 5.4.1.b-3).
+contract's $defs/discount expresses (coupons and points are payment methods, refunded in kind by the original payment path).
 
 A return that breaks a discount is settled at the purchase prices (7D Art 17): the consumer gets back what
 was paid, less what the goods kept cost without the discount they no longer qualify for. That is the least a
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, then
 
-from .common import Scenario, p, refresh, refunded_total, summary
+from .common import Scenario, owed_total, p, refresh, summary
 from .orders import place_order
 
 
@@ -35,10 +35,10 @@ def refund_between(sut, ctx: Scenario, least: int, most: int):
     assert paid_for_returned == most, (
         f"the order shows {paid_for_returned} fen paid for the goods returned (paid_fen, the discount spread over the "
         f"lines as the contract says); the scenario expects {most} fen: lines {ctx.order['lines']}")
-    total = refunded_total(state)
+    total = owed_total(state)
     discounts = ", ".join(f"{d['kind']} −{d['amount_fen']} fen" for d in ctx.order["discounts"]) or "none"
     assert least <= total <= most, (
         f"a return from a discounted order ({discounts}) refunds at least what was paid less what the goods kept cost "
         f"at purchase prices without the discounts they no longer qualify for ({least} fen), and never more than was "
-        f"paid for the goods returned ({most} fen); the system paid {total} fen ({summary(state)}, settlement "
+        f"paid for the goods returned ({most} fen); the system owes {total} fen, scheduled or paid ({summary(state)}, settlement "
         f"{state['settlement']})")

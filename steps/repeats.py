@@ -20,7 +20,7 @@ from pytest_bdd import then, when
 
 from caaad.contract.errors import AdapterFailure
 
-from .common import Scenario, advance_to, p, refunded_total, scenario_time, summary
+from .common import Scenario, advance_to, owed_total, p, scenario_time, summary
 from .orders import line_of
 from .returns import PROBLEM
 
@@ -109,7 +109,7 @@ def retry_gets_first_answer(sut, ctx: Scenario):
     assert response.get("idempotency_key", key) == key, (
         f"the answer echoes the idempotency_key it answers ({key}); got {response.get('idempotency_key')}")
     now_state = sut.call("get_after_sales", {"after_sales_id": first["after_sales_id"]})["after_sales"]
-    assert len(now_state["refunds"]) == len(first["refunds"]) and refunded_total(now_state) == refunded_total(first), (
+    assert len(now_state["refunds"]) == len(first["refunds"]) and owed_total(now_state) == owed_total(first), (
         f"a retried call is not carried out again: the refunds of {first['after_sales_id']} were "
         f"{_amounts(first)} after the first call and are {_amounts(now_state)} after the retry")
 
@@ -187,7 +187,7 @@ def line_refunds_within_paid(sut, ctx: Scenario, title: str):
 def _goods_refund(state: dict) -> int:
     """The price refunded by a request: its settlement's goods refund, or what it paid when it shows no settlement."""
     settlement = state.get("settlement")
-    return settlement["goods_refund_fen"] if settlement else refunded_total(state)
+    return settlement["goods_refund_fen"] if settlement else owed_total(state)
 
 
 def _lines(after_sales: dict) -> str:
