@@ -3,7 +3,7 @@ every scenario they can run, and a 1.3 system gets exactly the scenarios needing
 
 import pytest
 
-from test_mutants import run_suite
+from cascade import run_suite
 
 # The scenarios that need a capability of contract 1.4 (idempotency, serious_complaints).
 NEEDS_1_4 = {
