@@ -9,6 +9,16 @@ class UsageError(Exception):
     """Arguments or input the command cannot use; printed as one line, exit 2."""
 
 
+def read_input(path: Path, option: str) -> bytes:
+    """The bytes of a file named by a command-line option, or one line saying why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{option} {path}: no such file") from None
+    except OSError as e:
+        raise UsageError(f"{option} {path}: {e.strerror}") from None
+
+
 def spec_path(value: str | None) -> Path:
     path = Path(value) if value else spec_dir()
     if not path.is_dir():

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import outcomes
-from ..usage import UsageError, load_clean_spec
+from ..usage import UsageError, load_clean_spec, read_input
 from .days import china_day_of, china_today, parse_day
 
 AUDITOR = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
@@ -98,7 +98,7 @@ def cmd_certify(args) -> int:
     problems = acceptance(results, args.results, spec, index, args.profile)
     junit = Path(args.junit) if args.junit else Path(args.results).parent / "junit.xml"
     if args.junit or junit.is_file() or not args.check:  # the vendor's check includes junit.xml when it is there
-        problems += junit_problems(_bytes(junit, "--junit"), results, str(junit))
+        problems += junit_problems(read_input(junit, "--junit"), results, str(junit))
     if args.check:
         return _check(args, spec, results, problems, on)
     for name in ("evidence", "out", "key", "auditor"):
@@ -146,8 +146,8 @@ def _certify(args, spec, results, on, junit: Path) -> int:
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UsageError(f"--out {out} exists and is not an empty folder; a bundle is never overwritten")
-    sources = {RESULTS: _bytes(Path(args.results), "--results"), JUNIT: _bytes(junit, "--junit"),
-               EVIDENCE: _bytes(Path(args.evidence), "--evidence")}
+    sources = {RESULTS: read_input(Path(args.results), "--results"), JUNIT: read_input(junit, "--junit"),
+               EVIDENCE: read_input(Path(args.evidence), "--evidence")}
     certified = derive(spec=spec, results=results, evidence=evidence, profile=args.profile, on=on.isoformat(),
                        auditor=args.auditor, key=keys.key_id(private.public_key()),
                        hashes={name: sha256(data) for name, data in sources.items()})
@@ -203,11 +203,3 @@ def _date(text: str | None):
         raise UsageError(f"--date {text}: in the future (today is {china_today().isoformat()} China time)")
     return day
 
-
-def _bytes(path: Path, option: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{option} {path}: no such file") from None
-    except OSError as e:
-        raise UsageError(f"{option} {path}: {e.strerror}") from None

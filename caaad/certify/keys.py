@@ -10,7 +10,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from ..usage import UsageError
+from ..usage import UsageError, read_input
 
 PRIVATE_NAME, PUBLIC_NAME = "auditor.key", "auditor.pub"
 
@@ -42,7 +42,7 @@ def generate(out: Path) -> tuple[Path, Path, str]:
 
 def load_private(path: Path) -> Ed25519PrivateKey:
     path = Path(path)
-    raw = _read(path, "--key")
+    raw = read_input(path, "--key")
     if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
         raise UsageError(f"--key {path}: readable by others (mode {stat.S_IMODE(path.stat().st_mode):o}); chmod 600 it")
     try:
@@ -56,7 +56,7 @@ def load_private(path: Path) -> Ed25519PrivateKey:
 
 def load_public(path: Path) -> Ed25519PublicKey:
     path = Path(path)
-    raw = _read(path, "--key")
+    raw = read_input(path, "--key")
     try:
         key = serialization.load_pem_public_key(raw)
     except (ValueError, TypeError):
@@ -73,11 +73,3 @@ def holds(public: Ed25519PublicKey, signature: bytes, data: bytes) -> bool:
     except InvalidSignature:
         return False
 
-
-def _read(path: Path, option: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{option} {path}: no such file") from None
-    except OSError as e:
-        raise UsageError(f"{option} {path}: {e.strerror}") from None
