@@ -147,12 +147,25 @@ class _Transport:
             return status, None, text
 
     def _read(self, response, deadline: float, timeout: float, url: str) -> bytes:
+        """The whole body within the call's deadline. read1 returns what one receive brings, and each receive
+        may wait only for what is left of the deadline: a body trickled a byte at a time is cut off at the
+        deadline, not after `timeout` seconds per byte."""
         chunks, size = [], 0
+        read = getattr(response, "read1", response.read)
+        sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)  # http.client's socket
         while True:
-            if time.monotonic() > deadline:
-                raise HttpFailure(url, f"no complete answer within {timeout:g} s")
-            chunk = response.read(_CHUNK)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise HttpFailure(url, f"no complete answer within {timeout:g} s (after {size} bytes)")
+            if sock is not None:
+                sock.settimeout(left)
+            try:
+                chunk = read(_CHUNK)
+            except (TimeoutError, socket.timeout):
+                raise HttpFailure(url, f"no complete answer within {timeout:g} s (after {size} bytes)") from None
             if not chunk:
+                if getattr(response, "length", None):  # Content-Length promised more than came
+                    raise HttpFailure(url, f"answer cut off after {size} bytes ({response.length} more were announced)")
                 return b"".join(chunks)
             size += len(chunk)
             if size > MAX_RESPONSE_BYTES:

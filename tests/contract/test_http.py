@@ -296,6 +296,25 @@ class FaultyHandler(BaseHTTPRequestHandler):
         if op == "get_after_sales":  # drops the connection without answering
             self.close_connection = True
             return
+        if op == "place_order":      # announces 100 bytes, sends 12, hangs up
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b'{"complaint"')
+            self.close_connection = True
+            return
+        if op == "create_product":   # trickles its answer, a byte every 0.05 s, never done in time
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(200):
+                if self.release.wait(timeout=0.05):
+                    return
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            return
         return self._answer(302, b"", headers={"Location": "/elsewhere"})
 
     def do_DELETE(self):
@@ -328,6 +347,8 @@ def faulty():
     ("create_party", {"kind": "consumer", "display_name": "x"}, r"no answer within 0\.3 s"),
     ("get_after_sales", {"after_sales_id": "A1"}, r"(connection closed by the system|Remote end closed connection without response|RemoteDisconnected.*)"),
     ("deliver_order", {"order_id": "O1", "outcome": "signed"}, r"HTTP 302"),
+    ("place_order", CONTRACT.operations["place_order"].example["request"], r"answer cut off after 12 bytes \(88 more were announced\)"),
+    ("create_product", CONTRACT.operations["create_product"].example["request"], r"no complete answer within 0\.3 s \(after \d+ bytes\)"),
 ])
 def test_faults_are_one_line_adapter_failures_without_credentials(faulty, op, request_, cause):
     client = ContractClient(HttpAdapter(faulty, timeout=0.3))
