@@ -3,9 +3,11 @@ operation still to connect (or not_tested), never as passed."""
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +73,33 @@ def test_an_existing_adapter_is_never_overwritten(tmp_path):
     done = caaad("adapter", "new", tmp_path)
     assert done.returncode == 2 and "exists; choose an empty folder (nothing was written)" in done.stderr
     assert (tmp_path / "vendor_adapter.py").read_text() == "# the vendor's work\n"
+
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "vendors" / "index.md"
+
+
+def splice(source: str, methods: str) -> str:
+    """The skeleton with its methods of the same names replaced by `methods` (class-body source)."""
+    names = {f.name for f in ast.parse("class Guide:\n" + methods).body[0].body if isinstance(f, ast.FunctionDef)}
+    adapter = next(n for n in ast.parse(source).body if isinstance(n, ast.ClassDef) and n.name == "Adapter")
+    lines = source.splitlines(keepends=True)
+    replaced = [f for f in adapter.body if isinstance(f, ast.FunctionDef) and f.name in names]
+    assert {f.name for f in replaced} == names, "the guide replaces methods the skeleton has"
+    for f in sorted(replaced, key=lambda f: -f.lineno):
+        del lines[f.lineno - 1:f.end_lineno]
+    end = adapter.end_lineno - sum(f.end_lineno - f.lineno + 1 for f in replaced)
+    return "".join(lines[:end]) + "\n" + methods + "".join(lines[end:])
+
+
+def test_the_vendor_guide_walks_from_the_skeleton_to_a_first_passing_scenario(tmp_path):
+    """The code in docs/vendors/index.md, pasted into a fresh skeleton as the guide says, passes 4.2-1."""
+    block = re.search(r"<!-- first-scenario:begin -->\n```python\n(.*?)```\n<!-- first-scenario:end -->",
+                      GUIDE.read_text(encoding="utf-8"), flags=re.S)
+    assert caaad("adapter", "new", tmp_path / "a").returncode == 0
+    module = tmp_path / "a" / "vendor_adapter.py"
+    module.write_text(splice(module.read_text(encoding="utf-8"), block[1]), encoding="utf-8")
+    done, results = caaad_run("--adapter", "vendor_adapter:Adapter", "-k", "可查询商家承诺的退货期限",
+                              out=tmp_path / "out", path=tmp_path / "a")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [(s["location"], s["outcome"]) for s in results["scenarios"]] == [("features/4/4.2.feature:12", "passed")]
+    assert next(o for o in results["obligations"] if o["id"] == "4.2-1")["outcome"] == "passed"
