@@ -89,9 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extra_commands():
     """Subcommands that live in their own modules (run, diff, trace, serve, contract)."""
-    from . import adapter_template, diff, runner, serve, trace
+    from . import adapter_template, diff, oscal, runner, serve, trace
     from .contract import openapi
-    return (runner.register, diff.register, adapter_template.register, trace.register, serve.register, openapi.register)
+    return (runner.register, diff.register, adapter_template.register, oscal.register, trace.register, serve.register,
+            openapi.register)
 
 
 def main(argv=None) -> int:
