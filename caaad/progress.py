@@ -4,8 +4,7 @@ pytest's terminal reporter is switched off for the run (its dots, its "N skipped
 contradict the kit's outcomes); this plugin, on the controlling process, instead
 - keeps a progress line (scenarios done / total, failures so far, elapsed) on a terminal only;
 - with --verbose, prints one line per finished scenario;
-- gathers collection errors (a step module that does not import), which the runner prints in one line each;
-- empties the run when -k/-m selected no scenario in scope, which the runner reports as a usage error.
+- gathers collection errors (a step module that does not import), which the runner prints in one line each.
 """
 
 import json
@@ -27,25 +26,14 @@ def wants_progress_line(stream) -> bool:
 
 
 class RunMonitor:
-    def __init__(self, *, verbose: bool, progress: bool, selecting: bool, stream=None):
-        self.verbose, self.progress, self.selecting = verbose, progress, selecting
+    def __init__(self, *, verbose: bool, progress: bool, stream=None):
+        self.verbose, self.progress = verbose, progress
         self.stream = stream or sys.stdout
         self.started = time.monotonic()
         self.total = 0
         self.outcome: dict[str, str] = {}  # the worst outcome of each scenario's phases so far
         self.finished = 0
         self.collect_errors: list[str] = []
-        self.selected_out_of_scope: int | None = None  # set when -k/-m left only not_applicable scenarios
-
-    @pytest.hookimpl(trylast=True)  # after pytest's -k/-m deselection and the profile's skip markers
-    def pytest_collection_modifyitems(self, config, items):
-        if not self.selecting:
-            return
-        in_scope = [i for i in items if not _not_applicable(i)]
-        if not in_scope:
-            self.selected_out_of_scope = len(items)
-            config.hook.pytest_deselected(items=list(items))
-            items[:] = []
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -92,9 +80,3 @@ class RunMonitor:
         if self.progress:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
-
-
-def _not_applicable(item) -> bool:
-    marker = item.get_closest_marker("skip")
-    reason = (marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")) if marker else ""
-    return reason.startswith(outcomes.NOT_APPLICABLE)

@@ -201,6 +201,8 @@ def test_workers_without_pytest_xdist_say_what_to_install(tmp_path):
      "caaad: -k '商品页明示' selects no scenario in scope of the merchant profile (6 selected, all not_applicable)"),
     (["-m", "strength_may and actor_consumer and phase_pre_live"], "caaad: -m 'strength_may and actor_consumer and "
                                                                      "phase_pre_live' selects no scenario in scope"),
+    (["-n", "2", "--profile", "merchant", "-k", "商品页明示"],
+     "caaad: -k '商品页明示' selects no scenario in scope of the merchant profile (6 selected, all not_applicable)"),
 ])
 def test_a_selection_of_nothing_in_scope_is_a_usage_error(tmp_path, args, line):
     done, results = caaad_run(*args, out=tmp_path / "out")
@@ -253,7 +255,7 @@ def test_the_progress_line_counts_scenarios_and_failures():
             self.user_properties = [("caaad", json.dumps({"name": nodeid, "location": "f:1", "example": {}})),
                                     ("caaad_outcome", json.dumps([outcome, ""]))]
     stream = _Terminal()
-    monitor = RunMonitor(verbose=False, progress=True, selecting=False, stream=stream)
+    monitor = RunMonitor(verbose=False, progress=True, stream=stream)
     monitor.total = 3
     for nodeid, outcome in (("a", "passed"), ("b", "failed")):
         for when in ("setup", "call", "teardown"):
