@@ -17,7 +17,7 @@ from .results import FAILING, scenario_title, verdict
 MAX_LISTED = 40  # failing scenarios listed on the console; all of them are in results.json
 
 
-FILES_WRITTEN = """files written into --out (each run replaces them):
+FILES_WRITTEN = """files written into --out (a run that starts removes those of the run before):
   results.json  the run, scenario by scenario and obligation by obligation (format 1; docs/vendors/report.md)
   junit.xml     the same scenarios for CI dashboards: a <testsuite> per clause, obligation ids as properties
   report.md     for people: the verdict, the system and profile, each failing obligation, then the matrix
@@ -81,6 +81,9 @@ def cmd_run(args) -> int:
     _check_writable(out)
     _check_features()
     results_path, junit_path = out / "results.json", out / "junit.xml"
+    report_path, html_path = out / "report.md", out / "report.html"
+    for stale in (results_path, junit_path, report_path, html_path):
+        stale.unlink(missing_ok=True)  # whatever is in --out afterwards is this run's
     # pytest's terminal output is replaced by the kit's (caaad/progress.py): its "N skipped" and its
     # warnings contradicted the kit's own outcomes.
     pytest_args = [str(steps_dir() / "suite.py"), "--adapter", args.adapter, "--profile", args.profile,
@@ -115,7 +118,6 @@ def cmd_run(args) -> int:
         print(f"caaad: the run was interrupted; results.json and junit.xml hold only the {len(results['scenarios'])} "
               "scenarios that ran", file=sys.stderr)
         return 130
-    report_path, html_path = out / "report.md", out / "report.html"
     report_path.write_text(report_markdown(results, results_path), encoding="utf-8")
     html_path.write_text(report_html(results), encoding="utf-8")
     print(verdict(results)[1] if args.quiet else summary(results, every_failure=args.verbose))

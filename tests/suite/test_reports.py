@@ -261,3 +261,12 @@ def test_the_progress_line_counts_scenarios_and_failures():
         for when in ("setup", "call", "teardown"):
             monitor.pytest_runtest_logreport(Report(nodeid, when, outcome if when == "call" else "passed"))
     assert re.search(r"\r2/3 scenarios, 1 failed or errored, \d+ s\x1b\[K$", stream.getvalue())
+
+
+def test_a_run_that_starts_removes_the_reports_of_the_run_before(tmp_path):
+    out = tmp_path / "out"
+    done, _ = caaad_run("-k", "混合支付", "-q", out=out)
+    assert done.returncode == 0 and len(list(out.iterdir())) == 4
+    done, results = caaad_run("-k", "没有这样的场景", out=out)
+    assert done.returncode == 2 and results is None
+    assert not list(out.iterdir()), "no report of the run before stands beside a run that selected nothing"
