@@ -88,11 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands():
-    """Subcommands that live in their own modules (run, trace, serve, contract, and the auditor's)."""
-    from . import runner, serve, trace
+    """Subcommands that live in their own modules (run, diff, adapter, export, trace, serve, contract, and the
+    auditor's)."""
+    from . import adapter_template, diff, oscal, runner, serve, trace
     from .certify import commands as certify
     from .contract import openapi
-    return (runner.register, trace.register, serve.register, openapi.register, certify.register)
+    return (runner.register, diff.register, adapter_template.register, oscal.register, trace.register, serve.register,
+            openapi.register, certify.register)
 
 
 def main(argv=None) -> int:

@@ -10,11 +10,11 @@ One <testsuite> per feature file, which is one clause of the standard; each <tes
 obligation ids as properties, so a dashboard can group by obligation.
 """
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from . import outcomes
+from .results import scenario_title
 
 _ELEMENT = {outcomes.FAILED: "failure", outcomes.ERROR: "error",
             outcomes.NOT_TESTED: "skipped", outcomes.NOT_APPLICABLE: "skipped"}
@@ -31,7 +31,7 @@ def junit_xml(results: dict) -> bytes:
         suite = ET.SubElement(root, "testsuite", name=path, timestamp=results["started_at"],
                               **_counts(scenarios))
         for scenario in scenarios:
-            case = ET.SubElement(suite, "testcase", classname=scenario["feature"], name=_case_name(scenario),
+            case = ET.SubElement(suite, "testcase", classname=scenario["feature"], name=scenario_title(scenario),
                                  file=scenario["location"], time=f"{scenario['duration_s']:.3f}")
             properties = ET.SubElement(case, "properties")
             for oid in scenario["obligations"]:
@@ -42,15 +42,6 @@ def junit_xml(results: dict) -> bytes:
                               type=scenario["outcome"]).text = scenario["message"]
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-def _case_name(scenario: dict) -> str:
-    """The scenario's name, with an outline's example values (pytest escapes them as \\uXXXX in node ids)."""
-    _, bracket, params = scenario["id"].partition("[")
-    if not bracket:
-        return scenario["name"]
-    params = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), params.removesuffix("]"))
-    return f"{scenario['name']} [{params}]"
 
 
 def _counts(scenarios: list[dict]) -> dict[str, str]:

@@ -116,6 +116,8 @@ def pytest_collection_modifyitems(config, items):
             "feature": scenario.feature.name if scenario else "",
             "name": scenario.name if scenario else item.name,
             "location": _location(scenario) if scenario else item.nodeid,
+            # an outline's example row, so that its failures are told apart (console, reports, junit)
+            "example": dict(getattr(item, "callspec", None) and item.callspec.params.get("_pytest_bdd_example") or {}),
         }, ensure_ascii=False)))
         known = [spec().obligations[i] for i in ids if i in spec().obligations]
         if known and not any(outcomes.in_profile(o, profile) for o in known):
@@ -145,6 +147,16 @@ def sut(request):
 @pytest.fixture
 def sut_description(sut):
     return sut.describe()
+
+
+def pytest_bdd_before_scenario(request, feature, scenario):
+    """The scenario's steps as run (an outline's values filled in): the reports show them for failures."""
+    request.node.user_properties.append(("caaad_steps", json.dumps(
+        [[s.keyword.strip(), s.name, s.line_number] for s in scenario.steps], ensure_ascii=False)))
+
+
+def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception):
+    request.node.user_properties.append(("caaad_failed_step", json.dumps(step.line_number)))
 
 
 _LIMITS = pytest.StashKey[Limits]()
@@ -238,6 +250,10 @@ class ResultCollector:
         entry["duration_s"] = round(entry["duration_s"] + report.duration, 4)
         if entry["outcome"] == outcomes.PASSED and outcome != outcomes.PASSED:  # e.g. an error in teardown
             entry["outcome"], entry["message"] = outcome, message
+        if entry["outcome"] in (outcomes.FAILED, outcomes.ERROR) and "caaad_steps" in props:
+            failed_line = json.loads(props.get("caaad_failed_step", "null"))
+            entry["steps"] = [{"keyword": keyword, "text": text, "line": line, "failed": line == failed_line}
+                              for keyword, text, line in json.loads(props["caaad_steps"])]
 
     def pytest_sessionfinish(self, session):
         target = self.config.getoption("caaad_results")

@@ -5,6 +5,7 @@ features digests, the adapter's own declaration, each scenario with file:line an
 the roll-up per obligation in scope.
 """
 
+import re
 from collections import Counter
 
 from . import __version__, outcomes
@@ -12,6 +13,7 @@ from .paths import features_dir
 from .scenarios import index_features
 
 RESULTS_FORMAT = 1
+FAILING = (outcomes.FAILED, outcomes.ERROR)
 
 
 def describe_adapter(adapter_spec: str) -> tuple[dict | None, str | None]:
@@ -46,7 +48,8 @@ def build_results(*, scenarios, spec, adapter, profile, started, finished) -> di
             outcome, reason = outcomes.NOT_TESTED, "no scenario in this run"
         rows.append({"id": o.id, "clause": o.clause_id, "strength": o.strength, "actor": o.actor,
                      "phase": o.phase, "verification": o.mode, "in_scope": in_scope, "outcome": outcome,
-                     "reason": reason, "scenarios": [s["id"] for s in ran]})
+                     "reason": reason, "scenarios": [s["id"] for s in ran],
+                     "fingerprint": o.fingerprint or ""})
     return {
         "format": RESULTS_FORMAT,
         "kit": {"name": "caaad-conformance", "version": __version__},
@@ -65,3 +68,35 @@ def build_results(*, scenarios, spec, adapter, profile, started, finished) -> di
         "scenarios": scenarios,
         "obligations": rows,
     }
+
+
+def scenario_title(scenario: dict) -> str:
+    """A scenario's name with its outline example row, e.g. `混合支付… [实付=1000, 件数=3]`.
+
+    Results written before the `example` field existed: the values from the test id instead (pytest
+    escapes them there as \\uXXXX)."""
+    example = scenario.get("example")
+    if example:
+        return f"{scenario['name']} [{', '.join(f'{k}={v}' for k, v in example.items())}]"
+    _, bracket, params = scenario["id"].partition("[")
+    if not bracket or example is not None:
+        return scenario["name"]
+    params = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), params.removesuffix("]"))
+    return f"{scenario['name']} [{params}]"
+
+
+def failing_obligations(results: dict) -> list[dict]:
+    return [r for r in results["obligations"] if r["in_scope"] and r["outcome"] in FAILING]
+
+
+def verdict(results: dict) -> tuple[bool, str]:
+    """(no failure found, one line): the same rule as `caaad run`'s exit code."""
+    bad = failing_obligations(results)
+    bad_scenarios = [s for s in results["scenarios"] if s["outcome"] in FAILING]
+    obl = results["summary"]["obligations"]
+    if bad or bad_scenarios:
+        failed, errored = (sum(r["outcome"] == kind for r in bad) for kind in FAILING)
+        return False, (f"不通过 FAILED: {failed} obligation(s) in scope failed and {errored} could not be judged "
+                       f"(error), from {len(bad_scenarios)} failed or errored scenario(s)")
+    return True, (f"未发现不符合 NO FAILURE FOUND: {obl.get(outcomes.PASSED, 0)} obligation(s) in scope passed; "
+                  f"{obl.get(outcomes.NOT_TESTED, 0)} not tested (documentary ones await evidence)")
