@@ -13,10 +13,19 @@ from pathlib import Path
 
 import pytest
 
+from caaad.paths import features_dir
+
 from caaad.progress import RunMonitor, wants_progress_line
 from test_run import caaad_run
 
-MIXED = "features/5.4/5.4.1.feature:204"  # the outline 混合支付时按原支付方式按比例退款, 4 example rows
+def _line_of(feature: str, text: str) -> int:
+    lines = (features_dir() / feature).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+# the outline 混合支付时按原支付方式按比例退款 (4 example rows) and the step that a refund to the balance fails
+MIXED = f"features/5.4/5.4.1.feature:{_line_of('5.4/5.4.1.feature', '场景大纲: 混合支付时按原支付方式按比例退款')}"
+PROPORTIONAL_STEP = _line_of("5.4/5.4.1.feature", "那么 退款按原支付方式按比例退还")
 MARKUP = "<script>document.title='owned'</script><img src=x onerror=\"document.title='owned'\">"
 
 
@@ -87,7 +96,7 @@ def test_report_md_leads_with_system_profile_verdict_and_failures(failing_run):
     failing = report.index("## 未通过的义务 Failing obligations")
     assert failing < report.index("### 5.3.2.c-1 — failed (应 shall, 商家 merchant)") < report.index("## 追溯矩阵")
     assert "> 退款原则上应按照原支付路径退还给顾客" in report
-    assert "— step line 212: 那么 退款按原支付方式按比例退还" in report
+    assert f"— step line {PROPORTIONAL_STEP}: 那么 退款按原支付方式按比例退还" in report
 
 
 class _Page(HTMLParser):
