@@ -43,7 +43,7 @@ def register(sub) -> None:
 
 def cmd_oscal(args) -> int:
     results = load_results(args.results)
-    evidence = load_evidence(args.evidence) if args.evidence else []
+    evidence = load_evidence(args.evidence, results) if args.evidence else []
     text = json.dumps(assessment_results(results, evidence), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -52,32 +52,21 @@ def cmd_oscal(args) -> int:
     return 0
 
 
-def load_evidence(path: str) -> list[dict]:
-    """The evidence file's entries (obligation, items with decision and artefacts), one line when unusable."""
-    import yaml
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as e:
-        raise UsageError(f"--evidence {path}: {e.strerror or e}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise UsageError(f"--evidence {path}{where}: not YAML: {getattr(e, 'problem', None) or e}") from None
-    if not isinstance(document, dict) or document.get("format") != 1:
-        raise UsageError(f"--evidence {path}: not an evidence file of format 1 ($.format)")
-    entries = document.get("obligations")
-    if not isinstance(entries, list):
-        raise UsageError(f"--evidence {path}: $.obligations is not a list")
-    for i, entry in enumerate(entries):
-        where = f"$.obligations[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("obligation"), str):
-            raise UsageError(f"--evidence {path}: {where}.obligation is missing")
-        if not isinstance(entry.get("items"), list) or not entry["items"]:
-            raise UsageError(f"--evidence {path}: {where}.items is not a list of evidence items")
-        for j, item in enumerate(entry["items"]):
-            if not isinstance(item, dict) or item.get("decision") not in ("accepted", "rejected", "pending"):
-                raise UsageError(f"--evidence {path}: {where}.items[{j}].decision is not accepted, rejected or pending")
-    return entries
+def load_evidence(path: str, results: dict) -> list[dict]:
+    """The evidence file's entries, read and checked by certification's own reader (caaad/certify/evidence.py)
+    for the run's profile; its findings, one line each, stop the export. Artefact hashes are certify's to check."""
+    from .certify.days import china_today
+    from .certify.evidence import load_evidence as read_evidence
+    from .usage import load_clean_spec
+    evidence, findings = read_evidence(Path(path), load_clean_spec(None), results["profile"], china_today(),
+                                       display=path, check_artefacts=False)
+    if findings:
+        raise UsageError("\n".join(str(f) for f in findings))
+    return [{"obligation": entry.obligation,
+             "items": [{"id": item.id, "decision": item.decision, "note": item.note, "date": item.date,
+                        "artefacts": [{"path": a.path, "uri": a.uri, "sha256": a.sha256} for a in item.artefacts]}
+                       for item in entry.items.values()]}
+            for entry in evidence.entries.values()]
 
 
 def assessment_results(results: dict, evidence: list[dict]) -> dict:

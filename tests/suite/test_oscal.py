@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from test_reports import failing_run  # noqa: F401  (the fixture: a run of mutants:RefundToBalance)
@@ -14,25 +15,19 @@ from test_run import HERE
 
 Model = pytest.importorskip("trestle.oscal.assessment_results", reason="compliance-trestle (test extra)").Model
 
-EVIDENCE = """\
-format: 1
-profile: all
-obligations:
-  - obligation: 5.1.1.a-1
-    fingerprint: sha256:{zeros}
-    items:
-      - id: E1
-        decision: accepted
-        reviewer: auditor-1
-        date: "2026-12-01"
-        note: 售后服务制度文件已审阅
-        artefacts:
-          - path: evidence/policy.pdf
-            sha256: sha256:{zeros}
-      - id: E2
-        decision: pending
-waivers: []
-"""
+def evidence_file(results_path, folder):
+    """The run's evidence template (the profile all) with the items of 5.1.1.a-1 decided: E1 accepted with an
+    artefact, E2 left pending; the others stay pending."""
+    path = folder / "evidence.yaml"
+    done = subprocess.run([sys.executable, "-m", "caaad", "evidence", "template", "--profile", "all", "--results",
+                           str(results_path), "--out", str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(e for e in data["obligations"] if e["obligation"] == "5.1.1.a-1")
+    entry["items"][0].update(decision="accepted", reviewer="auditor-1", date="2026-12-01", note="售后服务制度文件已审阅",
+                             artefacts=[{"path": "evidence/policy.pdf", "sha256": "0" * 64}])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def export(*args):
@@ -46,8 +41,7 @@ def export(*args):
 @pytest.fixture(scope="module")
 def document(failing_run, tmp_path_factory):  # noqa: F811
     _, results, out = failing_run
-    evidence = tmp_path_factory.mktemp("oscal") / "evidence.yaml"
-    evidence.write_text(EVIDENCE.format(zeros="0" * 64), encoding="utf-8")
+    evidence = evidence_file(out / "results.json", tmp_path_factory.mktemp("oscal"))
     done = export("--results", out / "results.json", "--evidence", evidence)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout), results, out, evidence
@@ -115,10 +109,8 @@ def test_the_plan_is_the_kit_and_spec_and_the_export_is_reproducible(document):
 
 
 @pytest.mark.parametrize(("content", "line"), [
-    ("format: 2\n", "caaad: --evidence {path}: not an evidence file of format 1 ($.format)"),
-    ("format: 1\nobligations: [{obligation: 5.1.1.a-1, items: [{id: E1, decision: maybe}]}]\n",
-     "caaad: --evidence {path}: $.obligations[0].items[0].decision is not accepted, rejected or pending"),
-    ("format: 1\nobligations: [\n", "caaad: --evidence {path}:"),
+    ("format: 2\nprofile: all\nobligations: []\nwaivers: []\n", "caaad: {path}:1: $.format: 1 was expected"),
+    ("format: 1\nprofile: all\nobligations: [\n", "caaad: {path}:4: YAML syntax: did not find expected node content"),
 ])
 def test_a_bad_evidence_file_is_one_line(failing_run, tmp_path, content, line):  # noqa: F811
     path = tmp_path / "evidence.yaml"
