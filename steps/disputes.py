@@ -11,7 +11,7 @@ from caaad.preconditions import PreconditionNotReachable
 
 from .common import (ACCEPTED_STATUSES, PARTY, Scenario, advance_to, china, describe_span, now, p,
                      parse_timestamp, refresh, rfc3339, rule_span, scenario_time, summary)
-from .returns import file_request, require_accepted, situation
+from .returns import file_request, merchant_grants, require_accepted, situation
 
 GRACE = timedelta(minutes=1)   # how far past the end of a negotiation period the clock is moved
 
@@ -226,7 +226,7 @@ def merchant_liable(obligations, sut, ctx: Scenario):
 
 @then(p('发货运费和退货运费均由 "{party}" 承担'))
 def both_freight_legs(obligations, sut, ctx: Scenario, party: str):
-    state = refresh(sut, ctx)
+    state = merchant_grants(sut, ctx, refresh(sut, ctx))
     require_accepted(state, ctx, "who bears the outbound and return freight")
     expected = PARTY[party]
     assert state["freight"]["outbound_leg"] == expected and state["freight"]["return_leg"] == expected, (

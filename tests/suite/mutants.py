@@ -272,6 +272,14 @@ InstantApproval = _service_variant(
         if AfterSalesService._assess(self, order, ground, remedy, lines, now) == "merchant" and ground == "quality_problem"
         else AfterSalesService._assess(self, order, ground, remedy, lines, now))
 
+MerchantReviewsNoReasonReturns = _service_variant(
+    "MerchantReviewsNoReasonReturns", "Every no-reason return it would grant waits for the merchant's decision within "
+    "the platform's response limit (silence is consent), as published platform practice has it; the kit takes the "
+    "merchant's part and grants it.",
+    _assess=lambda self, order, ground, remedy, lines, now: "merchant"
+        if ground == "no_reason" and AfterSalesService._assess(self, order, ground, remedy, lines, now) == "accept"
+        else AfterSalesService._assess(self, order, ground, remedy, lines, now))
+
 
 # --- consultations and complaints (5.1.1.g, 5.1.4, 5.2.1.c, 5.3.3.e, 5.3.4, 4.2-4) -----------------------------
 

@@ -83,7 +83,9 @@ EXPECTED: dict[str, Pinned] = {
     "ResponseLimitBeyondLaw": Pinned("5.3.1.c-1", FEEDBACK_LIMIT),
     "RefusalWithoutReason": Pinned("5.3.1.c-1", FEEDBACK_LIMIT),
     "WrongItemReturnNeedsIntactGoods": Pinned("5.3.2.d-1"),
-    "WrongItemLeftToMerchant": Pinned("5.3.2.d-1", {"5.4.2.c-1": "wrong items are accepted at once (5.4.2.c)"}),
+    # Leaving a wrong item to the merchant's review conforms (the kit grants it as the merchant); the bug is that
+    # a refusal on an unlawful ground then stands.
+    "WrongItemLeftToMerchant": Pinned("5.3.2.d-1"),
     "LostParcelRefundedMinusFreight": Pinned("5.3.2.j-2", {"4.2-4": "4.2-4 also files a refund for a lost parcel"}),
     "PlatformDecisionNotCarriedOut": Pinned("5.3.3.c-1"),
     "ConsultationAnsweredLate": Pinned("5.1.4.h-1", {
@@ -133,6 +135,8 @@ CONFORMING: dict[str, dict[str, str]] = {
     "BrokenDiscountNotSettled": {},
     "InstantApproval": dict.fromkeys(("5.4.4.b-1", "5.4.4.b-2", "5.4.4.b-3", "5.4.4.c-1", "5.4.4.c-2", "5.4.4.c-3",
                                       "5.4.4.d-4", "5.3.3.c-1"), NO_REQUEST_LEFT_PENDING),
+    # The mirror of InstantApproval: the merchant reviews no-reason returns within the response limit.
+    "MerchantReviewsNoReasonReturns": {},
 }
 
 
