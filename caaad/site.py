@@ -8,6 +8,7 @@ them. The matrix page is `caaad.trace.render_markdown`, the same code as `caaad 
 """
 
 import importlib.util
+import json
 import logging
 import os
 import re
@@ -99,6 +100,23 @@ def _nav_pages(nav) -> list[str]:
         elif isinstance(value, str) and value.endswith(".md"):
             out.append(value)
     return out
+
+
+# jieba segments only runs of Han characters, so "7天无理由退货" is indexed as 7 | 天 | 无理由退货 and a reader
+# typing 7天 finds nothing (queries are not segmented in the browser). A number and the unit after it are one
+# word for a reader: join them back in the index.
+_NUMBER_AND_UNIT = re.compile(r"(?<=\d)\u200b(?=(?:天|日|小时|分钟|个月|周|年|元|分|件|次)(?:\u200b|[^\u4e00-\u9fff]|$))")
+
+
+def on_post_build(config):
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        doc["text"] = _NUMBER_AND_UNIT.sub("", doc["text"])
+        doc["title"] = _NUMBER_AND_UNIT.sub("", doc["title"])
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server, config, builder):
