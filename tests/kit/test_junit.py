@@ -30,6 +30,7 @@ def test_each_outcome_has_its_element_and_counts_add_up():
     assert cases["c"].find("error") is not None and cases["c"].find("failure") is None
     assert cases["d"].find("skipped").get("message") == "not_tested: capability"
     assert [p.get("value") for p in cases["b"].iter("property")] == ["5.4.1.a-1"]
+    assert cases["b"].get("classname") == "5.4/5.4.1" and cases["d"].get("classname") == "5.4/5.4.2"
 
 
 def test_outline_examples_are_named_by_their_values():
