@@ -103,8 +103,9 @@ def _nav_pages(nav) -> list[str]:
 
 
 # jieba segments only runs of Han characters, so "7天无理由退货" is indexed as 7 | 天 | 无理由退货 and a reader
-# typing 7天 finds nothing (queries are not segmented in the browser). A number and the unit after it are one
-# word for a reader: join them back in the index.
+# typing 7天 found nothing (checked in Chromium). A number and the unit after it are one word for a reader: join
+# them back in the index. Titles are shown as they are indexed, so they keep no U+200B (their words are in the
+# section text as well).
 _NUMBER_AND_UNIT = re.compile(r"(?<=\d)\u200b(?=(?:天|日|小时|分钟|个月|周|年|元|分|件|次)(?:\u200b|[^\u4e00-\u9fff]|$))")
 
 
@@ -115,7 +116,7 @@ def on_post_build(config):
     index = json.loads(path.read_text(encoding="utf-8"))
     for doc in index["docs"]:
         doc["text"] = _NUMBER_AND_UNIT.sub("", doc["text"])
-        doc["title"] = _NUMBER_AND_UNIT.sub("", doc["title"])
+        doc["title"] = doc["title"].replace("\u200b", "")
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 

@@ -153,6 +153,7 @@ def test_search_finds_chinese_words_on_their_clauses(site):
         hits = [d["location"] for d in index["docs"] if word in separator.split(d["text"])]
         assert hits, f"{word} is not indexed as a word"
         assert any(re.fullmatch(rf"standard/5\.4/#{re.escape(clause)}(\.[a-z])?(-\d+)?", h) for h in hits), hits
+    assert not [d["title"] for d in index["docs"] if "\u200b" in d["title"]], "result titles are shown as indexed"
 
 
 def test_home_page_takes_the_quick_start_from_readme(site):
