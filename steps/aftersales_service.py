@@ -91,7 +91,7 @@ def check_terms(ids: str, ctx: Scenario, return_class: str, reason: str, days: s
 
 @then('售后申请按商家的承诺被受理')
 def accepted_as_promised(obligations, sut, ctx: Scenario):
-    state = merchant_grants(sut, ctx, refresh(sut, ctx))
+    state = merchant_grants(sut, ctx)
     promised = promises_of(ctx)
     terms = "; ".join(f"{title}: {p_['return_window_days']}-day no-reason return"
                       f"{', free return shipping' if p_['free_return_shipping'] else ''}" for title, p_ in promised)
@@ -126,7 +126,7 @@ def outcome_as_promised(obligations, sut, ctx: Scenario, goods: int, freight: in
 
 @then('售后申请依法被受理，未以法律、平台规则或售后承诺之外的理由拒绝')
 def accepted_under_law(obligations, sut, ctx: Scenario):
-    state = merchant_grants(sut, ctx, refresh(sut, ctx))
+    state = merchant_grants(sut, ctx)
     assert state["status"] in ACCEPTED_STATUSES, (
         f"{obligations} (CPL Art 24-25): a request within the law, the platform rules or the product's "
         f"promise is accepted, whatever the shop's own terms (promotions, its own deadlines) say; "
@@ -137,7 +137,7 @@ def accepted_under_law(obligations, sut, ctx: Scenario):
 
 @then('七日无理由退货申请被受理')
 def no_reason_return_accepted(obligations, sut, ctx: Scenario):
-    state = merchant_grants(sut, ctx, refresh(sut, ctx))
+    state = merchant_grants(sut, ctx)
     assert state["status"] in ACCEPTED_STATUSES, (
         f"{obligations} (7D Art 10): a no-reason return notice for eligible goods sent by the end of the 7th "
         f"day after signing (counted in China time from the day after) is accepted; {situation(ctx)}: "

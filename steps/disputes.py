@@ -226,7 +226,7 @@ def merchant_liable(obligations, sut, ctx: Scenario):
 
 @then(p('发货运费和退货运费均由 "{party}" 承担'))
 def both_freight_legs(obligations, sut, ctx: Scenario, party: str):
-    state = merchant_grants(sut, ctx, refresh(sut, ctx))
+    state = merchant_grants(sut, ctx)
     require_accepted(state, ctx, "who bears the outbound and return freight")
     expected = PARTY[party]
     assert state["freight"]["outbound_leg"] == expected and state["freight"]["return_leg"] == expected, (

@@ -22,7 +22,7 @@ from caaad.contract.errors import AdapterFailure
 
 from .common import Scenario, advance_to, owed_total, p, scenario_time, summary
 from .orders import line_of
-from .returns import PROBLEM
+from .returns import PROBLEM, after_sales_request, whole_lines
 
 
 def _filed(ctx: Scenario) -> dict[str, dict]:
@@ -36,7 +36,7 @@ def _filed(ctx: Scenario) -> dict[str, dict]:
 def _same_request(after_sales: dict) -> dict:
     """The request that filed `after_sales`, as the consumer's app would send it again."""
     request = {"order_id": after_sales["order_id"], "ground": after_sales["ground"], "remedy": after_sales["remedy"],
-               "lines": [{"line_id": l["line_id"], "quantity": l["quantity"]} for l in after_sales["lines"]]}
+               "lines": whole_lines(after_sales["lines"])}
     if after_sales.get("amount_requested_fen") is not None:
         request["amount_fen"] = after_sales["amount_requested_fen"]
     return request
@@ -84,9 +84,7 @@ def repeats_not_taken_again(ctx: Scenario):
 @when(p('消费者于 "{moment}" (北京时间) 以商品未送达为由申请退款，请求带幂等键'))
 def not_delivered_refund_with_key(sut, ctx: Scenario, moment: str):
     advance_to(sut, scenario_time(ctx, moment))
-    request = {"order_id": ctx.order["order_id"], "ground": "not_delivered", "remedy": "refund",
-               "lines": [{"line_id": l["line_id"], "quantity": l["quantity"]} for l in ctx.order["lines"]],
-               "idempotency_key": _new_key()}
+    request = {**after_sales_request(ctx, "not_delivered", "refund"), "idempotency_key": _new_key()}
     ctx.notes["keyed_request"] = request
     ctx.after_sales = _file(sut, ctx, request)
     ctx.notes["first_answer"] = ctx.after_sales
@@ -118,8 +116,7 @@ def retry_gets_first_answer(sut, ctx: Scenario):
 def no_reason_return_with_key(sut, ctx: Scenario, moment: str, title: str):
     advance_to(sut, scenario_time(ctx, moment))
     line = line_of(ctx, title)
-    request = {"order_id": ctx.order["order_id"], "ground": "no_reason", "remedy": "return_refund",
-               "lines": [{"line_id": line["line_id"], "quantity": line["quantity"]}], "idempotency_key": _new_key()}
+    request = {**after_sales_request(ctx, "no_reason", "return_refund", whole_lines([line])), "idempotency_key": _new_key()}
     ctx.notes["keyed_request"] = request
     ctx.after_sales = _file(sut, ctx, request)
     ctx.notes["first_answer"] = ctx.after_sales
@@ -128,7 +125,7 @@ def no_reason_return_with_key(sut, ctx: Scenario, moment: str, title: str):
 @when(p('消费者的应用误用同一幂等键申请无理由退回 "{title}"'))
 def reuse_key_for_another_request(sut, ctx: Scenario, title: str):
     line = line_of(ctx, title)
-    request = {**ctx.notes["keyed_request"], "lines": [{"line_id": line["line_id"], "quantity": line["quantity"]}]}
+    request = {**ctx.notes["keyed_request"], "lines": whole_lines([line])}
     try:
         ctx.notes["reuse_answer"] = sut.call("request_after_sales", request)["after_sales"]
     except AdapterFailure as refusal:  # what the contract asks for: the system reports the reused key
@@ -146,8 +143,7 @@ def reused_key_does_not_swallow(sut, ctx: Scenario, title: str):
             f"reports; answering it with the first request ({first['after_sales_id']}, lines {_lines(first)}) leaves "
             f"the consumer's return of {title} without any record")
         _filed(ctx)[reused["after_sales_id"]] = reused
-    again = _file(sut, ctx, {"order_id": ctx.order["order_id"], "ground": "no_reason", "remedy": "return_refund",
-                             "lines": [{"line_id": line["line_id"], "quantity": line["quantity"]}]})
+    again = _file(sut, ctx, after_sales_request(ctx, "no_reason", "return_refund", whole_lines([line])))
     own = [a for a in _filed(ctx).values() if a["after_sales_id"] != first["after_sales_id"]
            and [l["line_id"] for l in a["lines"]] == [line["line_id"]] and a["status"] != "rejected"]
     assert own, (
@@ -162,9 +158,8 @@ def reused_key_does_not_swallow(sut, ctx: Scenario, title: str):
 def partial_refund_of(sut, ctx: Scenario, moment: str, problem: str, amount: int):
     advance_to(sut, scenario_time(ctx, moment))
     line = ctx.order["lines"][0]
-    ctx.after_sales = _file(sut, ctx, {"order_id": ctx.order["order_id"], "ground": PROBLEM[problem],
-                                       "remedy": "partial_refund", "amount_fen": amount,
-                                       "lines": [{"line_id": line["line_id"], "quantity": 1}]})
+    ctx.after_sales = _file(sut, ctx, after_sales_request(ctx, PROBLEM[problem], "partial_refund",
+                                                          [{"line_id": line["line_id"], "quantity": 1}], amount))
 
 
 @then(p('"{title}" 在该订单所有售后申请中退还的货款合计不超过为其实际支付的价款'))

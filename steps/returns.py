@@ -52,18 +52,26 @@ OBSERVATIONS = {
 
 # --- filing a request ---------------------------------------------------------------------------------------
 
-def file_request(sut, ctx: Scenario, ground: str, remedy: str, lines: list[dict] | None = None,
-                 amount: int | None = None, refund_channel: str | None = None) -> dict:
-    request = {
-        "order_id": ctx.order["order_id"],
-        "ground": ground,
-        "remedy": remedy,
-        "lines": lines or [{"line_id": l["line_id"], "quantity": l["quantity"]} for l in ctx.order["lines"]],
-    }
+def whole_lines(lines: list[dict]) -> list[dict]:
+    """Request lines for these order (or after-sales) lines, each in its full quantity."""
+    return [{"line_id": l["line_id"], "quantity": l["quantity"]} for l in lines]
+
+
+def after_sales_request(ctx: Scenario, ground: str, remedy: str, lines: list[dict] | None = None,
+                        amount: int | None = None, refund_channel: str | None = None) -> dict:
+    """The request_after_sales request for the scenario's order: every line in full unless `lines` are given."""
+    request = {"order_id": ctx.order["order_id"], "ground": ground, "remedy": remedy,
+               "lines": lines or whole_lines(ctx.order["lines"])}
     if amount is not None:
         request["amount_fen"] = amount
     if refund_channel is not None:
         request["refund_channel"] = refund_channel
+    return request
+
+
+def file_request(sut, ctx: Scenario, ground: str, remedy: str, lines: list[dict] | None = None,
+                 amount: int | None = None, refund_channel: str | None = None) -> dict:
+    request = after_sales_request(ctx, ground, remedy, lines, amount, refund_channel)
     ctx.after_sales = sut.call("request_after_sales", request)["after_sales"]
     ctx.notes["requested_at"] = now(sut)
     return ctx.after_sales
@@ -102,7 +110,7 @@ def no_reason_return_at_window_edge(sut, ctx: Scenario, which: str, clock: str):
 def no_reason_return_of(sut, ctx: Scenario, moment: str, title: str):
     advance_to(sut, scenario_time(ctx, moment))
     line = line_of(ctx, title)
-    file_request(sut, ctx, "no_reason", "return_refund", [{"line_id": line["line_id"], "quantity": line["quantity"]}])
+    file_request(sut, ctx, "no_reason", "return_refund", whole_lines([line]))
 
 
 @when(p('消费者于 "{moment}" (北京时间) 申请无理由退回 "{quantity:d}" 件 "{title}"'))
@@ -131,9 +139,9 @@ def perishable_report(sut, ctx: Scenario, sut_description, side: str, minutes: i
     file_request(sut, ctx, "quality_problem", REMEDY[service], amount=None)
 
 
-def merchant_grants(sut, ctx: Scenario, state: dict, reason: str = "商家核实后同意售后申请") -> dict:
-    """The request as it stands once the merchant has granted it, where the scenario's premise is that it
-    must be granted.
+def merchant_grants(sut, ctx: Scenario, reason: str = "商家核实后同意售后申请") -> dict:
+    """The scenario's request as it stands now, once the merchant has granted it if it waits for the merchant:
+    for the checks whose premise is that it must be granted.
 
     A request waiting for the merchant (pending_merchant) is the merchant's to decide within the platform's
     response limit: a system in which the merchant reviews every request (as published platform practice has
@@ -142,6 +150,7 @@ def merchant_grants(sut, ctx: Scenario, state: dict, reason: str = "商家核实
     by itself what it must grant still fails. Whether a request nobody answers is granted when the limit passes
     is the response-limit scenarios' check (5.3.1.c, 5.3.2.e). A request outside what the system declares (its
     window, its exclusions) is still the system's own to refuse: those checks take no merchant's part."""
+    state = refresh(sut, ctx)
     if state["status"] != "pending_merchant":
         return state
     ctx.after_sales = sut.call("merchant_decide", {"after_sales_id": state["after_sales_id"], "decision": "accept",
@@ -152,7 +161,7 @@ def merchant_grants(sut, ctx: Scenario, state: dict, reason: str = "商家核实
 @when('商家确认质量问题不属于消费者原因')
 def merchant_confirms_quality_problem(sut, ctx: Scenario):
     # What is decided is checked by the then steps (售后申请被受理 …), so nothing is asserted here.
-    merchant_grants(sut, ctx, ctx.after_sales, "核实为质量问题，非消费者原因")
+    merchant_grants(sut, ctx, "核实为质量问题，非消费者原因")
 
 
 @when(p('消费者于 "{moment}" (北京时间) 因运输损坏申请"{service}"'))
@@ -175,7 +184,7 @@ def wrong_or_missing_request(sut, ctx: Scenario, moment: str, problem: str, serv
 
 @then('售后申请被受理')
 def accepted(obligations, sut, ctx: Scenario):
-    state = merchant_grants(sut, ctx, refresh(sut, ctx))
+    state = merchant_grants(sut, ctx)
     assert state["status"] in ACCEPTED_STATUSES, (
         f"{obligations}: {RULE.get(state['ground'], state['ground'])}: the request must be accepted; "
         f"{situation(ctx)}: got {summary(state)}")
@@ -234,7 +243,7 @@ def require_accepted(state: dict, ctx: Scenario, needed_for: str) -> None:
 
 
 def check_return_freight(obligations: str, sut, ctx: Scenario, expected: str, why: str):
-    state = merchant_grants(sut, ctx, refresh(sut, ctx))
+    state = merchant_grants(sut, ctx)
     require_accepted(state, ctx, "who bears the return freight")
     assert state["freight"]["return_leg"] == expected, (
         f"{obligations}: {why}: the return freight is borne by {expected}; "
@@ -256,7 +265,7 @@ def check_return_freight(obligations: str, sut, ctx: Scenario, expected: str, wh
 # --- sending back, inspection, refund ---------------------------------------------------------------------------
 
 def ship_back(sut, ctx: Scenario, freight: int, missing_gifts: tuple[str, ...] = ()):
-    state = merchant_grants(sut, ctx, refresh(sut, ctx))
+    state = merchant_grants(sut, ctx)
     if state["status"] != "awaiting_return":   # whether it should have been accepted is another scenario's check
         raise PreconditionNotReachable(
             f"the goods can be sent back only once the return is accepted and awaits them; {situation(ctx)}: "
@@ -498,7 +507,7 @@ def refund_method_shown(obligations, sut, ctx: Scenario, method: str):
 
 @then(parsers.re(r'退货说明要求一并退回 (?P<items>.+)'))
 def return_instructions_list(obligations, sut, ctx: Scenario, items: str):
-    state = merchant_grants(sut, ctx, refresh(sut, ctx))
+    state = merchant_grants(sut, ctx)
     titles = re.findall(r'"([^"]+)"', items)
     require_accepted(state, ctx, "the return instructions")
     instructions = state["return_instructions"]

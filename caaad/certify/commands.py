@@ -59,7 +59,7 @@ def cmd_keys_generate(args) -> int:
 
 def cmd_evidence_template(args) -> int:
     from .evidence import evidence_scope, template
-    from .submission import load_results, run_outcomes
+    from .submission import run_outcomes
     spec = _kit()[0]
     out = Path(args.out)
     if out.exists():

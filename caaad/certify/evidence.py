@@ -198,17 +198,24 @@ class _Checker:
             return o
         return None
 
-    def entries(self, raw) -> dict:
-        entries, first = {}, {}
-        for i, e in enumerate(raw):
-            path = ("obligations", i)
-            o = self.obligation(path, e["obligation"])
+    def each_obligation(self, section: str, raw, what: str):
+        """(path, obligation, record) for each record of `section` naming a known obligation in the profile, the
+        first time it is named; an unknown, out-of-scope or repeated one is a finding instead."""
+        first = {}
+        for i, record in enumerate(raw):
+            path = (section, i)
+            o = self.obligation(path, record["obligation"])
             if o is None:
                 continue
             if o.id in first:
-                self.add(path, f"duplicate entry for {o.id} (first at line {first[o.id]})")
+                self.add(path, f"duplicate {what} for {o.id} (first at line {first[o.id]})")
                 continue
             first[o.id] = self.doc.line_of(path)
+            yield path, o, record
+
+    def entries(self, raw) -> dict:
+        entries = {}
+        for path, o, e in self.each_obligation("obligations", raw, "entry"):
             if not needs_evidence(o):
                 self.add(path + ("obligation",), f"{o.id} is verified by its scenarios only ({o.mode}); it takes no evidence")
                 continue
@@ -279,16 +286,8 @@ class _Checker:
         return artefact
 
     def waivers(self, raw) -> dict:
-        waivers, first = {}, {}
-        for i, w in enumerate(raw):
-            path = ("waivers", i)
-            o = self.obligation(path, w["obligation"])
-            if o is None:
-                continue
-            if o.id in first:
-                self.add(path, f"duplicate waiver for {o.id} (first at line {first[o.id]})")
-                continue
-            first[o.id] = self.doc.line_of(path)
+        waivers = {}
+        for path, o, w in self.each_obligation("waivers", raw, "waiver"):
             if not self.rules.waiver_applies(o.strength):
                 self.add(path + ("obligation",), f"{o.id} is a {o.strength} obligation: it needs no waiver (it cannot change the verdict)")
                 continue

@@ -2,7 +2,6 @@
 rules fit the kit's outcomes, strengths and verification modes."""
 
 import json
-from pathlib import Path
 
 import pytest
 
