@@ -7,7 +7,8 @@ moment, every time of the scenario moves by the same whole number of days. Whole
 day boundary in China time (China has no daylight saving time), so the boundaries the scenario tests
 stay exactly where the text puts them.
 
-Money in step text is integer fen (分), written with ASCII digits.
+Money in step text is in 元 with two decimals, ASCII digits ("129.00" 元): a business reader's unit.
+`fen()` turns it into the contract's integer fen; nothing else in the steps converts money.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ def p(fmt: str) -> parsers.parse:
 
     Without this, `消费者下单购买 "{title}"` would also match `消费者下单购买 "A" 和 "B"`."""
     return parsers.parse(re.sub(r"\{(\w+)\}", r"{\1:Q}", fmt), extra_types={"Q": _quoted})
+
+
+_YUAN = re.compile(r"(0|[1-9][0-9]*)\.([0-9]{2})")
+
+
+def fen(yuan: str) -> int:
+    """"129.00" → 12900. Exactly two decimals, so a typo such as "129.0" or "12900" is caught, not guessed."""
+    m = _YUAN.fullmatch(yuan)
+    if not m:
+        raise ValueError(f"amount {yuan!r}: write 元 with two decimals, e.g. \"129.00\"")
+    return int(m.group(1)) * 100 + int(m.group(2))
 
 
 # How step text names things of the contract. Unknown words are a bug in a feature file.
