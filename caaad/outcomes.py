@@ -17,6 +17,8 @@ SHARED_ACTORS = {"all_parties", "consumer"}
 
 
 def in_profile(obligation, profile: str) -> bool:
+    if obligation.informative:  # the text of informative Annex A is no one's obligation: no profile answers for it
+        return False
     actors = PROFILES[profile]
     if actors is None or obligation.actor in SHARED_ACTORS:
         return True
