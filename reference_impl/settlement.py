@@ -63,11 +63,15 @@ class SettlementMixin:
         return amount_fen
 
     def _outbound_refund(self, order: dict, record: dict) -> int:
-        """Outbound freight the consumer paid, given back once when the merchant bears it (5.4.4.d)."""
-        if record["freight"]["outbound_leg"] != "merchant" or order["_outbound_refunded_fen"]:
+        """The share of the outbound freight the consumer paid that belongs to the goods the merchant is
+        at fault for (CPL Art 24, 5.4.4.d), booked on the order so that no share is given back twice."""
+        if record["freight"]["outbound_leg"] != "merchant":
             return 0
-        order["_outbound_refunded_fen"] = order["shipping_charged_fen"]
-        return order["shipping_charged_fen"]
+        at_fault = sum(self._allocated(order, l) for l in record["lines"])
+        before = order["_outbound_fault_paid_fen"]
+        order["_outbound_fault_paid_fen"] = before + at_fault
+        return self.rules.outbound_freight_refund(order["shipping_charged_fen"], sum(l["paid_fen"] for l in order["lines"]),
+                                                  before, at_fault)
 
     def _return_freight_refund(self, record: dict) -> int:
         shipment = record["return_shipment"]

@@ -24,6 +24,7 @@ class Rules:
     return_refusal: Callable = intactness.return_refusal
     freight_legs: Callable = freight.freight_legs
     outbound_freight_deduction: Callable = freight.outbound_freight_deduction
+    outbound_freight_refund: Callable = freight.outbound_freight_refund
     allocate_paid: Callable = money.allocate_paid
     kept_cost: Callable = money.kept_cost
     goods_refund: Callable = money.goods_refund
