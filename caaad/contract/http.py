@@ -13,27 +13,39 @@ raised as HttpFailure with one line naming the URL (never its credentials) and t
 ContractClient reports it as AdapterFailure. The session ends with close() or when the adapter is
 garbage-collected.
 
-Timeout: `timeout` seconds per call (default CAAAD_HTTP_TIMEOUT from the environment, else 30).
-Credentials in the URL (https://user:token@host/…) are sent as HTTP Basic authentication.
+Transport: HTTP/1.1 on keep-alive connections with TCP_NODELAY, pooled per origin and shared by the
+sessions of a run (standard library http.client: measured as fast as httpx here, see bench/bench_http.py,
+and no dependency). Timeout: `timeout` seconds per call in all — connect, send, status, headers and the
+whole body (default CAAAD_HTTP_TIMEOUT from the environment, else 30); a watchdog thread shuts the
+socket of a call still running at its deadline, so a server trickling its answer is cut off in time.
+Credentials in the URL (https://user:token@host/…) are sent as HTTP Basic authentication; otherwise
+CAAAD_HTTP_TOKEN, when set, as a bearer token (what `caaad serve` checks). HTTP(S) proxies from the
+environment are used except for loopback addresses; redirects are reported, never followed.
 """
 
 import base64
+import contextlib
+import heapq
+import http.client
+import itertools
 import json
 import os
 import socket
 import ssl
+import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 import weakref
-from typing import Any
+from typing import Any, Callable
 
 from .errors import AdapterLoadError
 from .schema import load_contract
 
 DEFAULT_TIMEOUT = 30.0
 TIMEOUT_ENV = "CAAAD_HTTP_TIMEOUT"
+TOKEN_ENV = "CAAAD_HTTP_TOKEN"  # sent as a bearer token (caaad serve's --token) unless the URL has credentials
+_MAX_IDLE = 32  # kept connections per origin: more than the worker processes of any run
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 _CLOSE_TIMEOUT = 5.0
 _CHUNK = 64 * 1024
@@ -252,7 +264,7 @@ class _Transport:
             connection, reused = self._pool.take()
             received = _Received()
             try:
-                status, raw, keep = self._once(connection, method, target, data, headers, deadline, timeout, received)
+                status, raw, keep = self._once(connection, url, method, target, data, headers, deadline, timeout, received)
                 break
             except HttpFailure:
                 connection.close()
@@ -280,41 +292,44 @@ class _Transport:
                 raise HttpFailure(url, f"HTTP {status} with a body that is not JSON ({e}): {_excerpt(text)}") from None
             return status, None, text
 
-    def _once(self, connection, method, target, data, headers, deadline, timeout, received):
+    def _once(self, connection, url, method, target, data, headers, deadline, timeout, received):
         left = deadline - time.monotonic()
         if left <= 0:
-            raise HttpFailure(self.base, f"no complete answer within {timeout:g} s (after 0 bytes)")
+            raise HttpFailure(url, f"no complete answer within {timeout:g} s (after 0 bytes)")
         if connection.sock is None:
             connection.timeout = left
             connection.connect()
         connection.sock.settimeout(left)
         ticket = _WATCHDOG.watch(connection.sock, deadline)
+        failure = None
         try:
-            try:
-                connection.request(method, target, body=data, headers=headers)
-                response = connection.getresponse()
-                received.nothing = False
-                announced = response.length
-                if announced is not None and announced > MAX_RESPONSE_BYTES:
-                    raise HttpFailure(self.base, f"answer larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB "
-                                                 f"({announced} bytes announced)")
-                raw = self._read(response, received)
-            except HttpFailure:
-                raise
-            except Exception:
-                if _WATCHDOG.release(ticket) or time.monotonic() >= deadline:
-                    raise HttpFailure(self.base, f"no complete answer within {timeout:g} s "
-                                                 f"(after {received.size} bytes)") from None
-                raise
+            connection.request(method, target, body=data, headers=headers)
+            response = connection.getresponse()
+            received.nothing = False
+            announced = response.length
+            if announced is not None and announced > MAX_RESPONSE_BYTES:
+                raise HttpFailure(url, f"answer larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB "
+                                       f"({announced} bytes announced)")
+            raw = self._read(response, url, received)
+        except HttpFailure:
+            raise
+        except Exception as e:
+            failure = e
         finally:
-            _WATCHDOG.release(ticket)
+            struck = _WATCHDOG.release(ticket)
+        if struck or failure is not None and time.monotonic() >= deadline:  # whatever the cut socket made http.client say
+            raise HttpFailure(url, f"no complete answer within {timeout:g} s (after {received.size} bytes)")
+        if isinstance(failure, _CutOff) or failure is not None and not received.nothing and isinstance(failure, _STALE):
+            raise HttpFailure(url, f"answer cut off after {received.size} bytes")
+        if failure is not None:
+            raise failure
         if announced is not None and len(raw) < announced:
-            raise HttpFailure(self.base, f"answer cut off after {len(raw)} bytes "
-                                         f"({announced - len(raw)} more were announced)")
+            raise HttpFailure(url, f"answer cut off after {len(raw)} bytes "
+                                   f"({announced - len(raw)} more were announced)")
         return response.status, raw, not response.will_close
 
     @staticmethod
-    def _read(response: http.client.HTTPResponse, received: "_Received") -> bytes:
+    def _read(response: http.client.HTTPResponse, url: str, received: "_Received") -> bytes:
         chunks = []
         while True:
             try:
@@ -326,7 +341,7 @@ class _Transport:
                 return b"".join(chunks)
             received.size += len(chunk)
             if received.size > MAX_RESPONSE_BYTES:
-                raise HttpFailure("", f"answer larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB")
+                raise HttpFailure(url, f"answer larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB")
             chunks.append(chunk)
 
 
@@ -344,23 +359,22 @@ class _CutOff(Exception):
 _STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 
-def describe_cause(error: BaseException, timeout: float) -> str:
-    """A short, human cause for a failed exchange: 'connection refused', 'no answer within 2 s', …"""
-    reason = error.reason if isinstance(error, urllib.error.URLError) else error
-    if isinstance(reason, (TimeoutError, socket.timeout)):
-        return f"no answer within {timeout:g} s"
-    if isinstance(reason, ConnectionRefusedError):
+def describe_cause(error: BaseException, timeout: float, received: int = 0) -> str:
+    """A short, human cause for a failed exchange: 'connection refused', 'no complete answer within 2 s', …"""
+    if isinstance(error, (TimeoutError, socket.timeout)):
+        return f"no complete answer within {timeout:g} s (after {received} bytes)"
+    if isinstance(error, ConnectionRefusedError):
         return "connection refused"
-    if isinstance(reason, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
-        return "connection closed by the system"
-    if isinstance(reason, socket.gaierror):
-        return f"unknown host ({reason.strerror or reason})"
-    if isinstance(reason, ssl.SSLError):
-        return f"TLS error ({getattr(reason, 'reason', None) or reason})"
-    if isinstance(reason, OSError) and reason.strerror:
-        return reason.strerror[:1].lower() + reason.strerror[1:]
-    text = " ".join(str(reason).split())
-    return f"{type(reason).__name__}: {text}" if text else type(reason).__name__
+    if isinstance(error, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, http.client.RemoteDisconnected)):
+        return "connection closed by the system without an answer"
+    if isinstance(error, socket.gaierror):
+        return f"unknown host ({error.strerror or error})"
+    if isinstance(error, ssl.SSLError):
+        return f"TLS error ({getattr(error, 'reason', None) or error})"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror[:1].lower() + error.strerror[1:]
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _excerpt(text: str, limit: int = 80) -> str:
