@@ -50,6 +50,7 @@ MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 _CLOSE_TIMEOUT = 5.0
 _CHUNK = 64 * 1024
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+_MAX_IDLE = 16  # kept connections per origin: one per concurrent session of a run is plenty
 
 
 class HttpFailure(Exception):
@@ -236,8 +237,6 @@ class _Transport:
             user = urllib.parse.unquote(parts.username)
             password = urllib.parse.unquote(parts.password or "")
             self.headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        elif os.environ.get(TOKEN_ENV):
-            self.headers["Authorization"] = "Bearer " + os.environ[TOKEN_ENV].strip()
         netloc = parts.netloc.rpartition("@")[2]
         self.base = urllib.parse.urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
         self.timeout = timeout
@@ -336,7 +335,7 @@ class _Transport:
                 chunk = response.read(_CHUNK)
             except http.client.IncompleteRead as e:  # a chunked body that stopped before its last chunk
                 received.size += len(e.partial)
-                raise _CutOff() from None
+                raise HttpFailure("", f"answer cut off after {received.size} bytes (the last chunk never came)") from None
             if not chunk:
                 return b"".join(chunks)
             received.size += len(chunk)
@@ -350,10 +349,6 @@ class _Received:
 
     def __init__(self):
         self.nothing, self.size = True, 0
-
-
-class _CutOff(Exception):
-    pass
 
 
 _STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
