@@ -318,7 +318,7 @@ class _Transport:
             struck = _WATCHDOG.release(ticket)
         if struck or failure is not None and time.monotonic() >= deadline:  # whatever the cut socket made http.client say
             raise HttpFailure(url, f"no complete answer within {timeout:g} s (after {received.size} bytes)")
-        if isinstance(failure, _CutOff) or failure is not None and not received.nothing and isinstance(failure, _STALE):
+        if failure is not None and not received.nothing and isinstance(failure, _STALE):
             raise HttpFailure(url, f"answer cut off after {received.size} bytes")
         if failure is not None:
             raise failure
@@ -335,7 +335,7 @@ class _Transport:
                 chunk = response.read(_CHUNK)
             except http.client.IncompleteRead as e:  # a chunked body that stopped before its last chunk
                 received.size += len(e.partial)
-                raise HttpFailure("", f"answer cut off after {received.size} bytes (the last chunk never came)") from None
+                raise HttpFailure(url, f"answer cut off after {received.size} bytes (the last chunk never came)") from None
             if not chunk:
                 return b"".join(chunks)
             received.size += len(chunk)
