@@ -27,9 +27,8 @@ class SettlementMixin:
         record["refunds"] += [{"purpose": purpose, "method": method, "amount_fen": fen, "to_original_path": method in original,
                                "status": "scheduled", "due_by": iso(due), "paid_at": None, "_pay_at": iso(pay_at)}
                               for method, fen in parts]
-        other = sorted({r["method"] for r in record["refunds"] if not r["to_original_path"]})
-        if other:  # 5.4.1.b: a refund not by the original path is shown with its method
-            record["refund_method_notice"] = f"退款不按原支付路径退回，经消费者同意退至：{'、'.join(other)}"
+        record["refund_method_notice"] = self.rules.refund_method_notice(
+            [r["method"] for r in record["refunds"] if not r["to_original_path"]])
         name = {"goods": "refund", "freight": "refund", "service": "service_refund", "compensation": "compensation_payment"}[purpose]
         if parts:
             self._deadline(record, name, due)

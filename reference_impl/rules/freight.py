@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from .obligations import implements
+
 # Grounds where the goods or the merchant are at fault: the merchant pays transport (CPL Art 24,
 # 5.4.2.a–c) and, for prohibited goods, both the outbound and the return freight (5.4.4.d).
 MERCHANT_FAULT = frozenset({"quality_problem", "transit_damage", "wrong_item", "missing_item", "not_delivered", "prohibited_goods"})
@@ -16,6 +18,7 @@ class Freight:
     reshipment_leg: str
 
 
+@implements("5.4.1.a-5", "5.4.2.b-3", "5.4.4.d-3", "5.3.2.j-2", "4.2-3")
 def freight_legs(ground: str, remedy: str, free_return_shipping: bool) -> Freight:
     if ground.startswith("service_"):
         return Freight("none", "none", "none")
@@ -30,6 +33,7 @@ def freight_legs(ground: str, remedy: str, free_return_shipping: bool) -> Freigh
         reshipment_leg="merchant" if remedy in _SENDS_GOODS else "none")
 
 
+@implements("5.4.1.a-4")
 def outbound_freight_deduction(shipping_fee_fen: int, shipping_charged_fen: int, free_threshold_fen: int | None,
                                kept_paid_fen: int, already_deducted_fen: int) -> int:
     """Outbound freight the merchant may deduct from a no-reason refund (7D Art 18): the order shipped
