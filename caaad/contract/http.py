@@ -45,7 +45,6 @@ from .schema import load_contract
 DEFAULT_TIMEOUT = 30.0
 TIMEOUT_ENV = "CAAAD_HTTP_TIMEOUT"
 TOKEN_ENV = "CAAAD_HTTP_TOKEN"  # sent as a bearer token (caaad serve's --token) unless the URL has credentials
-_MAX_IDLE = 32  # kept connections per origin: more than the worker processes of any run
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 _CLOSE_TIMEOUT = 5.0
 _CHUNK = 64 * 1024
@@ -237,6 +236,8 @@ class _Transport:
             user = urllib.parse.unquote(parts.username)
             password = urllib.parse.unquote(parts.password or "")
             self.headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        elif os.environ.get(TOKEN_ENV):
+            self.headers["Authorization"] = f"Bearer {os.environ[TOKEN_ENV]}"
         netloc = parts.netloc.rpartition("@")[2]
         self.base = urllib.parse.urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
         self.timeout = timeout

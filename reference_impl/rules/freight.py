@@ -44,6 +44,7 @@ def outbound_freight_deduction(shipping_fee_fen: int, shipping_charged_fen: int,
     return shipping_fee_fen if broken and not already_deducted_fen else 0
 
 
+@implements("5.4.4.d-3", "5.3.2.j-2")
 def outbound_freight_refund(charged_fen: int, order_paid_fen: int, at_fault_before_fen: int, at_fault_now_fen: int) -> int:
     """Outbound freight given back when the merchant is at fault for some goods: the share of the freight
     the consumer paid that belongs to those goods, in proportion to what was paid for them.
