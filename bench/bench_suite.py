@@ -212,7 +212,7 @@ def breakdown(out_json: str, report_dir: str) -> int:
             self.pytest_bdd_after_step()
 
     real_main = pytest.main
-    pytest.main = lambda args, **kw: real_main(args, plugins=[Timer()], **kw)
+    pytest.main = lambda args, plugins=(), **kw: real_main(args, plugins=[*plugins, Timer()], **kw)
     code = cli.main(["run", "--out", report_dir])
     total = clock() - t_main
     Path(out_json).write_text(json.dumps({

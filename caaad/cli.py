@@ -24,6 +24,8 @@ def cmd_lint(args) -> int:
     spec = result.spec
     obligations = list(spec.obligations.values())
     by_mode = {m: sum(o.mode == m for o in obligations) for m in ("automated", "hybrid", "documentary")}
+    if any(o.informative for o in obligations):  # Annex A's text: recorded, never verified
+        by_mode["informative"] = sum(o.informative for o in obligations)
     print(f"spec OK: {spec.standard['code']} — {len(spec.clauses)} clauses, {len(spec.statements)} statements, "
           f"{len(obligations)} obligations ({', '.join(f'{n} {m}' for m, n in by_mode.items())}), "
           f"{len(spec.terms)} terms; digest {spec.digest[:19]}…")

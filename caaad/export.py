@@ -6,7 +6,7 @@ import json
 
 from .model import Obligation, Spec
 
-COLUMNS = ("id", "clause", "statement", "strength", "modal", "actor", "co_actors", "phase", "verification",
+COLUMNS = ("id", "clause", "statement", "strength", "strength_inferred", "modal", "actor", "co_actors", "phase", "verification",
            "text_zh", "text_en", "translation_status", "automated_zh", "automated_en", "evidence", "params",
            "legal_refs", "classification_note_zh", "classification_note_en", "fingerprint", "source")
 
@@ -14,7 +14,7 @@ COLUMNS = ("id", "clause", "statement", "strength", "modal", "actor", "co_actors
 def obligation_row(o: Obligation) -> dict:
     return {
         "id": o.id, "clause": o.clause_id, "statement": o.statement_id, "strength": o.strength,
-        "modal": o.modal or "", "actor": o.actor, "co_actors": " ".join(o.co_actors), "phase": o.phase,
+        "strength_inferred": o.strength_inferred, "modal": o.modal or "", "actor": o.actor, "co_actors": " ".join(o.co_actors), "phase": o.phase,
         "verification": o.mode, "text_zh": o.text.zh, "text_en": o.text.en,
         "translation_status": o.text.translation_status,
         "automated_zh": o.automated.zh if o.automated else "", "automated_en": o.automated.en if o.automated else "",
@@ -79,13 +79,14 @@ def _statement(s) -> str:
 
 def _obligation(o: Obligation, indent: str = "") -> str:
     lines = [
-        f"{o.id}  {o.strength} ({o.modal or 'no modal verb'})  actor: {o.actor}"
+        f"{o.id}  {o.strength}{' (strength inferred)' if o.strength_inferred else ''} ({o.modal or 'no modal verb'})  actor: {o.actor}"
         + (f" (+ {', '.join(o.co_actors)})" if o.co_actors else "") + f"  phase: {o.phase}  verification: {o.mode}",
         f"  zh: {o.text.zh}",
         f"  en: {o.text.en}  [{o.text.translation_status}]",
     ]
     if o.classification_note:
-        lines.append(f"  classified: {o.classification_note.en}")
+        doubt = " (strength inferred: the kit's reading, doubtful)" if o.strength_inferred else ""
+        lines.append(f"  classified{doubt}: {o.classification_note.en}")
     if o.automated:
         lines.append(f"  scenarios check: {o.automated.en}")
     for e in o.evidence:

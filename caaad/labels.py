@@ -9,12 +9,13 @@ STRENGTH = {
     "should": ("宜", "should"),
     "should_not": ("不宜", "should not"),
     "may": ("可", "may"),
+    "informative": ("资料性", "informative"),
 }
 
 ACTOR = {
     "platform": ("电子商务平台", "e-commerce platform"),
     "merchant": ("商家", "merchant"),
-    "live_room_operator": ("直播间运营者", "live-room operator"),
+    "live_room_operator": ("直播间运营者", "live-streaming operator"),
     "anchor_marketing_staff": ("主播及直播营销人员", "anchor and marketing staff"),
     "operator_after_sales_staff": ("直播间运营者售后服务人员", "operator's after-sales staff"),
     "service_organisation": ("直播营销人员服务机构", "service organisation"),
@@ -34,6 +35,7 @@ MODE = {
     "automated": ("自动", "automated"),
     "documentary": ("文件审核", "documentary"),
     "hybrid": ("混合", "hybrid"),
+    "none": ("不验证", "not verified (informative)"),
 }
 
 OUTCOME = {

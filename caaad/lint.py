@@ -62,6 +62,12 @@ def _check_obligation_text(result: LoadResult):
                 if expected and expected != o.strength:
                     yield _at(result, o.source,
                               f"{o.id}: modal verb '{o.modal}' means {expected} (GB/T 1.1), but strength is {o.strength}")
+                if expected and o.strength_inferred:
+                    yield _at(result, o.source, f"{o.id}: strength_inferred, but the GB/T 1.1 verb '{o.modal}' gives "
+                                                "the strength: drop the flag")
+                if o.informative != (clause.kind == "annex"):
+                    yield _at(result, o.source, f"{o.id}: strength {o.strength} in a {clause.kind} clause (only the "
+                                                "informative annex, and all of it, is informative)")
                 for fragment in o.text.zh.split(ELLIPSIS):
                     if normalise(fragment) and normalise(fragment) not in source:
                         yield _at(result, o.source,

@@ -13,6 +13,8 @@ STRENGTH_OF_MODAL = {
     "可": "may", "可以": "may",
 }
 MANDATORY = ("shall", "shall_not")
+# The text of an informative annex (Annex A) states no requirement: it is recorded, shown and never a finding.
+INFORMATIVE = "informative"
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Obligation:
     fingerprint: str | None
     source: Source
     classification_note: Bilingual | None = None
+    strength_inferred: bool = False  # the strength is the kit's reading, not a verb's, a parallel clause's or a law's
     co_actors: tuple[str, ...] = ()
     automated: Bilingual | None = None
     evidence: tuple[Evidence, ...] = ()
@@ -89,6 +92,10 @@ class Obligation:
     @property
     def mandatory(self) -> bool:
         return self.strength in MANDATORY
+
+    @property
+    def informative(self) -> bool:
+        return self.strength == INFORMATIVE
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Outcomes of scenarios and how they roll up to obligations (see DESIGN.md, "Outcomes")."""
 
+from .certify.rules import load_rules
+
 PASSED, FAILED, ERROR, NOT_TESTED, NOT_APPLICABLE = "passed", "failed", "error", "not_tested", "not_applicable"
 SCENARIO_OUTCOMES = (PASSED, FAILED, ERROR, NOT_TESTED, NOT_APPLICABLE)
 
@@ -17,6 +19,8 @@ SHARED_ACTORS = {"all_parties", "consumer"}
 
 
 def in_profile(obligation, profile: str) -> bool:
+    if load_rules().states_no_requirement(obligation.strength):  # informative Annex A: nobody answers for it
+        return False
     actors = PROFILES[profile]
     if actors is None or obligation.actor in SHARED_ACTORS:
         return True

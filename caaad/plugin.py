@@ -31,9 +31,9 @@ _PROPERTY = "caaad"
 MARKER_VALUES = {
     "actor": ("platform", "merchant", "live_room_operator", "anchor_marketing_staff",
               "operator_after_sales_staff", "service_organisation", "consumer", "all_parties"),
-    "strength": ("shall", "shall_not", "should", "should_not", "may"),
+    "strength": ("shall", "shall_not", "should", "should_not", "may", "informative"),
     "phase": ("pre_live", "in_live", "post_live", "returns", "cross_phase"),
-    "verification": ("automated", "documentary", "hybrid"),
+    "verification": ("automated", "documentary", "hybrid", "none"),
 }
 
 

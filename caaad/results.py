@@ -38,7 +38,9 @@ def build_results(*, scenarios, spec, adapter, profile, started, finished) -> di
     for o in spec.obligations.values():
         ran = per_obligation.get(o.id, [])
         in_scope = outcomes.in_profile(o, profile)
-        if not in_scope:
+        if o.informative:
+            outcome, reason = outcomes.NOT_APPLICABLE, "informative (Annex A): states no requirement"
+        elif not in_scope:
             outcome, reason = outcomes.NOT_APPLICABLE, f"outside the {profile} profile"
         elif ran:
             outcome, reason = outcomes.roll_up([s["outcome"] for s in ran]), ""

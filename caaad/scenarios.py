@@ -6,6 +6,7 @@ scenario with the same name — which pytest-bdd would silently drop — is repo
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from gherkin.errors import CompositeParserException, ParserError
@@ -51,18 +52,26 @@ class ScenarioIndex:
 
 
 def index_features(features_dir: Path, known_obligations=None) -> ScenarioIndex:
-    """Parse every .feature file; findings for unparsable files, unknown ids and duplicate names."""
+    """Parse every .feature file; findings for unparsable files, unknown ids and duplicate names.
+
+    A run asks for the index several times (the CLI's check, the plugin's, results.json, report.md): the
+    files are read each time, and parsed again only when their content or the known ids differ."""
     features_dir = Path(features_dir)
+    files = tuple((f"features/{path.relative_to(features_dir).as_posix()}", path.read_bytes())
+                  for path in sorted(features_dir.rglob("*.feature")))
+    known = None if known_obligations is None else frozenset(known_obligations)
+    return _index(str(features_dir), features_dir.is_dir(), files, known)
+
+
+@lru_cache(maxsize=8)
+def _index(features_dir: str, is_dir: bool, files: tuple[tuple[str, bytes], ...], known_obligations) -> ScenarioIndex:
     scenarios, findings = [], []
     digest = hashlib.sha256()
     names: dict[str, str] = {}
-    paths = sorted(features_dir.rglob("*.feature"))
-    if not paths:
-        what = "has no .feature files" if features_dir.is_dir() else "does not exist"
-        findings.append(Finding(str(features_dir), None, "$", f"the features folder {what}"))
-    for path in paths:
-        display = f"features/{path.relative_to(features_dir).as_posix()}"
-        raw = path.read_bytes()
+    if not files:
+        what = "has no .feature files" if is_dir else "does not exist"
+        findings.append(Finding(features_dir, None, "$", f"the features folder {what}"))
+    for display, raw in files:
         digest.update(display.encode() + b"\0" + raw + b"\0")
         parsed = _parse(raw, display, findings)
         if parsed is None:

@@ -1,14 +1,27 @@
 """`caaad serve`: a Python adapter (default: the reference system) over the HTTP binding of the contract.
 
 One adapter instance per session (POST /sessions), so each scenario of a run gets a fresh system.
-The server validates nothing: the kit's client validates requests and responses. It answers
-404 for an unknown session or operation, 400 for a body that is not a JSON object, 500 when the
-adapter raises, each with {"error": "…"}, and the OpenAPI document at GET /openapi.json. It logs one
-line per request — method, path, status, time — never a body, so no personal data reaches the log.
-Standard library only (http.server.ThreadingHTTPServer); calls within one session are serialised.
+HTTP/1.1 with keep-alive and TCP_NODELAY (standard library ThreadingHTTPServer: a thread per
+connection, which idle connections give back after `idle_connection_s`). Safe to share on a network:
+
+- every call carries `Authorization: Bearer <token>` (401 otherwise); the token is never logged;
+- sessions idle for `session_idle_s` expire, and one client (address) may hold at most
+  `max_sessions_per_client` of the `max_sessions` (429 beyond, so one client cannot lock out the rest);
+- bodies over MAX_REQUEST_BYTES get 413; a request outside the operation's request schema gets 400
+  naming the JSON path (the adapter never sees it); an adapter raising gets 500; all as {"error": "…"};
+- one log line per request — client, method, path, status, time — with the session shown by its number
+  (#3), never its id, and never a body, so neither credentials nor personal data reach the log;
+- with `--db FILE` each session's successful calls are journaled in SQLite (WAL, synchronous=FULL) before
+  the answer is sent, and a restarted server rebuilds a session by replaying its journal into a new
+  adapter instance: every acknowledged call survives a crash, and a call is recorded whole or not at all.
+  Replaying needs a deterministic adapter (the reference system is: its clock is the contract's clock).
 """
 
+import hmac
 import json
+import secrets
+import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -23,12 +36,67 @@ from .contract.schema import Contract, load_contract, one_line
 
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 MAX_SESSIONS = 1000
+MAX_SESSIONS_PER_CLIENT = 100  # a run holds one session per worker process; the rest is slack for leaks
+SESSION_IDLE_S = 600.0  # a scenario pauses for seconds, not minutes; a crashed run's sessions go after this
+IDLE_CONNECTION_S = 30.0
+TOKEN_ENV = "CAAAD_HTTP_TOKEN"
 
 
 @dataclass
 class _Session:
-    adapter: Any
+    number: int  # shown in the log instead of the id
+    client: str
+    adapter: Any = None  # None: to be rebuilt from the journal on first use
+    calls: int = 0
+    last_used: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Journal:
+    """The sessions of a server and their successful calls, in SQLite on disk (--db FILE)."""
+
+    def __init__(self, path: str):
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise sqlite3.OperationalError(f"{path}: cannot use write-ahead logging (journal mode {mode})")
+            self._db.execute("PRAGMA synchronous=FULL")  # a commit is on disk before the answer leaves
+            self._db.execute("CREATE TABLE IF NOT EXISTS session (id TEXT PRIMARY KEY, client TEXT NOT NULL)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS call (session TEXT NOT NULL, seq INTEGER NOT NULL, "
+                             "op TEXT NOT NULL, request TEXT NOT NULL, PRIMARY KEY (session, seq))")
+
+    def sessions(self) -> list[tuple[str, str, int]]:
+        with self._lock:
+            return self._db.execute("SELECT id, client, (SELECT count(*) FROM call WHERE session = id) "
+                                    "FROM session ORDER BY rowid").fetchall()
+
+    def calls(self, session_id: str) -> list[tuple[str, dict]]:
+        with self._lock:
+            rows = self._db.execute("SELECT op, request FROM call WHERE session = ? ORDER BY seq", (session_id,))
+            return [(op, json.loads(request)) for op, request in rows.fetchall()]
+
+    def opened(self, session_id: str, client: str) -> None:
+        self._write("INSERT INTO session VALUES (?, ?)", (session_id, client))
+
+    def called(self, session_id: str, seq: int, op: str, request_json: str) -> None:
+        self._write("INSERT INTO call VALUES (?, ?, ?, ?)", (session_id, seq, op, request_json))
+
+    def closed(self, session_id: str) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM call WHERE session = ?", (session_id,))
+            self._db.execute("DELETE FROM session WHERE id = ?", (session_id,))
+            self._db.execute("COMMIT")
+
+    def _write(self, sql: str, args: tuple) -> None:
+        with self._lock:
+            self._db.execute(sql, args)  # autocommit: one transaction per statement
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
 
 class BindingServer(ThreadingHTTPServer):
@@ -38,15 +106,28 @@ class BindingServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], factory: Callable[[], Any], *, contract: Contract | None = None,
-                 log: Callable[[str], None] | None = None, max_sessions: int = MAX_SESSIONS):
+                 log: Callable[[str], None] | None = None, token: str | None = None,
+                 max_sessions: int = MAX_SESSIONS, max_sessions_per_client: int = MAX_SESSIONS_PER_CLIENT,
+                 session_idle_s: float = SESSION_IDLE_S, idle_connection_s: float = IDLE_CONNECTION_S,
+                 journal: Journal | None = None):
         self.factory = factory
         self.contract = contract or load_contract()
         self.log = log or _log_to_stderr
-        self.max_sessions = max_sessions
+        self.token = token  # None: no authentication (in-process tests only; `caaad serve` always has one)
+        self.max_sessions, self.max_sessions_per_client = max_sessions, max_sessions_per_client
+        self.session_idle_s, self.idle_connection_s = session_idle_s, idle_connection_s
+        self.journal = journal
         self.sessions: dict[str, _Session] = {}
         self.sessions_lock = threading.Lock()
+        self._numbers = iter(range(1, sys.maxsize))
         self._openapi: bytes | None = None
+        self._stopping = threading.Event()
+        if journal is not None:
+            for session_id, client, calls in journal.sessions():
+                self.sessions[session_id] = _Session(next(self._numbers), client, calls=calls)
         super().__init__(address, _Handler)
+        self._reaper = threading.Thread(target=self._expire_idle_sessions, name="caaad-serve-expiry", daemon=True)
+        self._reaper.start()
 
     @property
     def url(self) -> str:
@@ -60,33 +141,78 @@ class BindingServer(ThreadingHTTPServer):
             self._openapi = json.dumps(openapi_document(self.contract), ensure_ascii=False).encode("utf-8")
         return self._openapi
 
-    def open_session(self) -> str:
+    def authorised(self, header: str | None) -> bool:
+        if self.token is None:
+            return True
+        scheme, _, presented = (header or "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(presented.strip().encode(), self.token.encode())
+
+    def open_session(self, client: str) -> tuple[str, _Session]:
+        self.expire_idle()
         adapter = self.factory()
         with self.sessions_lock:
             if len(self.sessions) >= self.max_sessions:
                 raise _Refused(HTTPStatus.SERVICE_UNAVAILABLE,
                                f"too many open sessions ({self.max_sessions}); end some with DELETE /sessions/{{id}}")
+            if sum(s.client == client for s in self.sessions.values()) >= self.max_sessions_per_client:
+                raise _Refused(HTTPStatus.TOO_MANY_REQUESTS,
+                               f"this client holds {self.max_sessions_per_client} open sessions, the most one client "
+                               "may; end some with DELETE /sessions/{id}")
             session_id = uuid.uuid4().hex
-            self.sessions[session_id] = _Session(adapter)
-        return session_id
+            session = _Session(next(self._numbers), client, adapter)
+            if self.journal is not None:
+                self.journal.opened(session_id, client)
+            self.sessions[session_id] = session
+        return session_id, session
 
-    def close_session(self, session_id: str) -> bool:
+    def close_session(self, session_id: str) -> _Session | None:
         with self.sessions_lock:
             session = self.sessions.pop(session_id, None)
         if session is None:
-            return False
-        close = getattr(session.adapter, "close", None)
-        if callable(close):
-            with session.lock:
+            return None
+        with session.lock:
+            if self.journal is not None:
+                self.journal.closed(session_id)
+            close = getattr(session.adapter, "close", None)
+            if callable(close):
                 close()
-        return True
+        return session
 
     def session(self, session_id: str) -> _Session:
         with self.sessions_lock:
             session = self.sessions.get(session_id)
         if session is None:
-            raise _Refused(HTTPStatus.NOT_FOUND, f"no session '{session_id[:64]}'")
+            raise _Refused(HTTPStatus.NOT_FOUND, f"no session '{session_id[:64]}' (never opened, ended, or expired "
+                                                 f"after {self.session_idle_s:g} s idle)")
         return session
+
+    def restore(self, session_id: str, session: _Session) -> None:
+        """Rebuild a journaled session's system by replaying its calls (under the session's lock)."""
+        adapter = self.factory()
+        for op, request in self.journal.calls(session_id):
+            getattr(adapter, op)(request)
+        session.adapter = adapter
+
+    def expire_idle(self) -> int:
+        cutoff = time.monotonic() - self.session_idle_s
+        with self.sessions_lock:
+            idle = [sid for sid, s in self.sessions.items() if s.last_used < cutoff and not s.lock.locked()]
+        for session_id in idle:
+            try:
+                self.close_session(session_id)
+            except Exception as e:  # the adapter's close() failed: the session is gone all the same
+                self.log(f"expiring a session: {type(e).__name__}")
+        return len(idle)
+
+    def _expire_idle_sessions(self) -> None:
+        while not self._stopping.wait(min(30.0, self.session_idle_s / 2)):
+            self.expire_idle()
+
+    def server_close(self) -> None:
+        self._stopping.set()
+        super().server_close()
+        if self.journal is not None:
+            self.journal.close()
 
 
 def _log_to_stderr(line: str) -> None:
@@ -94,16 +220,22 @@ def _log_to_stderr(line: str) -> None:
 
 
 class _Refused(Exception):
-    def __init__(self, status: HTTPStatus, message: str):
-        self.status, self.message = status, message
+    def __init__(self, status: HTTPStatus, message: str, close: bool = False):
+        self.status, self.message, self.close = status, message, close
         super().__init__(message)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: BindingServer
+    protocol_version = "HTTP/1.1"  # keep-alive: a connection serves the calls of a run
+    disable_nagle_algorithm = True  # else each answer waits ~40 ms for the client's delayed ACK
     server_version = "caaad-serve"
     error_content_type = "application/json"
     error_message_format = '{"error": "%(code)d %(message)s"}'
+
+    def setup(self):
+        self.timeout = self.server.idle_connection_s  # an idle (or stalled) connection gives its thread back
+        super().setup()
 
     def do_POST(self):
         self._handle("POST")
@@ -122,12 +254,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         started = time.monotonic()
-        status, note = HTTPStatus.INTERNAL_SERVER_ERROR, ""
+        status, note, self._shown = HTTPStatus.INTERNAL_SERVER_ERROR, "", None
         try:
+            if not self.server.authorised(self.headers.get("Authorization")):
+                raise _Refused(HTTPStatus.UNAUTHORIZED, "missing or wrong bearer token (Authorization: Bearer …; "
+                                                        f"caaad run sends {TOKEN_ENV})", close=True)
             self._raw = self._read_body()  # always read, so that no unread bytes reset the connection
             status, payload, note = self._route(method)
         except _Refused as e:
             status, payload = e.status, {"error": e.message}
+            if e.close:
+                self.close_connection = True
+        except TimeoutError:
+            status, payload, note = HTTPStatus.REQUEST_TIMEOUT, {"error": "the request body did not arrive in time"}, ""
+            self.close_connection = True
         except Exception as e:  # a bug in the server itself: still one JSON line for the client
             status, payload, note = HTTPStatus.INTERNAL_SERVER_ERROR, {"error": f"server error: {type(e).__name__}"}, type(e).__name__
         elapsed = (time.monotonic() - started) * 1000  # logged before answering: the line is there when the client goes on
@@ -143,34 +283,56 @@ class _Handler(BaseHTTPRequestHandler):
             self._allow(method, "POST")
             self._body(optional=True)
             try:
-                session_id = self.server.open_session()
+                session_id, session = self.server.open_session(self.client_address[0])
             except _Refused:
                 raise
             except Exception as e:
                 return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": f"cannot create the system: {_one(e)}"}, type(e).__name__
+            self._shown = session.number
             return HTTPStatus.CREATED, {"session_id": session_id}, ""
         if len(parts) == 2 and parts[0] == "sessions":
             self._allow(method, "DELETE")
-            if not self.server.close_session(parts[1]):
+            session = self.server.close_session(parts[1])
+            if session is None:
                 raise _Refused(HTTPStatus.NOT_FOUND, f"no session '{parts[1][:64]}'")
+            self._shown = session.number
             return HTTPStatus.NO_CONTENT, None, ""
         if len(parts) == 4 and parts[0] == "sessions" and parts[2] == "operations":
             self._allow(method, "POST")
             session, op = self.server.session(parts[1]), parts[3]
+            self._shown = session.number
             if op not in self.server.contract.operations:
                 raise _Refused(HTTPStatus.NOT_FOUND, f"unknown operation '{op[:64]}' (contract {self.server.contract.version})")
+            request = self._body()
+            invalid = self.server.contract.first_error(op, "request", request)
+            if invalid:  # the caller's mistake, not the system's: the adapter never sees it
+                raise _Refused(HTTPStatus.BAD_REQUEST, f"operation {op}: request {invalid[0]}: {invalid[1]}")
+            return self._call(parts[1], session, op, request)
+        raise _Refused(HTTPStatus.NOT_FOUND, "no such resource; see GET /openapi.json")
+
+    def _call(self, session_id: str, session: _Session, op: str, request: dict) -> tuple[HTTPStatus, Any, str]:
+        with session.lock:
+            session.last_used = time.monotonic()
+            if session.adapter is None:
+                try:
+                    self.server.restore(session_id, session)
+                except Exception as e:
+                    return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": f"the session could not be restored: {_one(e)}"}, \
+                        type(e).__name__
             function = getattr(session.adapter, op, None)
             if not callable(function):
                 raise _Refused(HTTPStatus.NOT_FOUND, f"operation '{op}' is not offered by this system")
-            request = self._body()
+            recorded = json.dumps(request, ensure_ascii=False)  # before the adapter can change it
             try:
-                with session.lock:
-                    response = function(request)
+                response = function(request)
                 body = json.dumps(response, ensure_ascii=False, allow_nan=False).encode("utf-8")
             except Exception as e:  # the system failed or refused: the client reports AdapterFailure
                 return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": _one(e)}, type(e).__name__
-            return HTTPStatus.OK, body, ""
-        raise _Refused(HTTPStatus.NOT_FOUND, "no such resource; see GET /openapi.json")
+            if self.server.journal is not None:  # on disk before the answer is sent: acknowledged means kept
+                self.server.journal.called(session_id, session.calls, op, recorded)
+            session.calls += 1
+            session.last_used = time.monotonic()
+        return HTTPStatus.OK, body, ""
 
     def _allow(self, method: str, allowed: str) -> None:
         if method != allowed:
@@ -178,13 +340,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            raise _Refused(HTTPStatus.BAD_REQUEST, "send the body with a Content-Length, not chunked")
+            raise _Refused(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length, not chunked", close=True)
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
-            raise _Refused(HTTPStatus.BAD_REQUEST, "invalid Content-Length") from None
-        if length > MAX_REQUEST_BYTES:
-            raise _Refused(HTTPStatus.BAD_REQUEST, f"request body larger than {MAX_REQUEST_BYTES // (1024 * 1024)} MiB")
+            raise _Refused(HTTPStatus.BAD_REQUEST, "invalid Content-Length", close=True) from None
+        if length < 0:
+            raise _Refused(HTTPStatus.BAD_REQUEST, "invalid Content-Length", close=True)
+        if length > MAX_REQUEST_BYTES:  # not read: the connection closes after the answer
+            raise _Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                           f"request body larger than {MAX_REQUEST_BYTES // (1024 * 1024)} MiB", close=True)
         return self.rfile.read(length) if length > 0 else b""
 
     def _body(self, optional: bool = False) -> dict:
@@ -207,17 +372,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Date", self.date_time_string())
             if payload is not None:
                 self.send_header("Content-Type", "application/json; charset=utf-8")
+            if status == HTTPStatus.UNAUTHORIZED:
+                self.send_header("WWW-Authenticate", 'Bearer realm="caaad"')
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Connection", "close")
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             if body:
                 self.wfile.write(body)
         except OSError:  # the client went away; nothing to tell it
-            pass
+            self.close_connection = True
 
     def _safe_path(self) -> str:
-        # Paths carry session ids and operation names only; cut anything else short and drop queries.
-        return self.path.split("?", 1)[0][:160]
+        # Session ids are credentials of a kind: the log shows the session's number instead.
+        parts = self.path.split("?", 1)[0][:160].split("/")
+        if len(parts) > 2 and parts[1] == "sessions":
+            parts[2] = f"#{self._shown}" if self._shown is not None else "#?"
+        return "/".join(parts)
 
     def log_message(self, format: str, *args) -> None:  # http.server's own lines (e.g. malformed requests)
         self.server.log(f"{self.client_address[0]} {one_line(format % args)[:160]}")
@@ -225,15 +396,23 @@ class _Handler(BaseHTTPRequestHandler):
     def log_request(self, code="-", size="-") -> None:  # replaced by the one line of _handle
         pass
 
+    def log_error(self, format: str, *args) -> None:
+        # http.server's "code 400, message Bad request syntax ('…')" would copy the request line (a session id)
+        if args and isinstance(args[0], int):
+            self.server.log(f"{self.client_address[0]} - {args[0]} malformed request")
+        elif "timed out" not in format % args:  # an idle connection closing is routine
+            self.server.log(f"{self.client_address[0]} {one_line(format % args)[:80]}")
+
 
 def _one(error: BaseException) -> str:
     return one_line(f"{type(error).__name__}: {error}")
 
 
 def make_server(adapter: str | Callable[[], Any] = DEFAULT_ADAPTER, host: str = "127.0.0.1", port: int = 0,
-                log: Callable[[str], None] | None = None) -> BindingServer:
-    """A server (not yet serving) for an adapter spec "module:Class" or a factory of adapter instances.
-    Raises AdapterLoadError when the spec cannot be loaded, OSError when the address is unusable."""
+                log: Callable[[str], None] | None = None, **options) -> BindingServer:
+    """A server (not yet serving) for an adapter spec "module:Class" or a factory of adapter instances;
+    `options` are BindingServer's (token, limits, journal). Raises AdapterLoadError when the spec cannot
+    be loaded, OSError when the address is unusable."""
     if isinstance(adapter, str):
         from .contract.loading import load_adapter
         from .contract.http import is_url
@@ -245,37 +424,70 @@ def make_server(adapter: str | Callable[[], Any] = DEFAULT_ADAPTER, host: str = 
         del first
     else:
         factory = adapter
-    return BindingServer((host, port), factory, log=log)
+    return BindingServer((host, port), factory, log=log, **options)
 
 
 def register(sub) -> None:
     p = sub.add_parser("serve", help="serve a Python adapter (default: the reference system) over HTTP",
                        description="Serve a Python adapter over the HTTP binding of the adapter contract, one "
-                                   "adapter instance per session. `caaad run --adapter http://HOST:PORT` tests it.")
+                                   "adapter instance per session. `caaad run --adapter http://HOST:PORT` tests it, "
+                                   f"with the token in {TOKEN_ENV}.")
     p.add_argument("--adapter", default=DEFAULT_ADAPTER, metavar="MODULE:CLASS",
                    help=f"the adapter class to serve (default: the reference system, {DEFAULT_ADAPTER})")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--token", metavar="TOKEN", help="the bearer token every call must carry (default: a new random "
+                                                    "one, printed at start; or from CAAAD_SERVE_TOKEN)")
+    p.add_argument("--db", metavar="FILE", help="keep sessions in this SQLite file (WAL, synchronous writes), so they "
+                                                "survive a restart (default: in memory)")
+    p.add_argument("--session-idle", metavar="S", type=float, default=SESSION_IDLE_S,
+                   help=f"end a session unused for S seconds (default {SESSION_IDLE_S:g})")
+    p.add_argument("--max-sessions", metavar="N", type=int, default=MAX_SESSIONS,
+                   help=f"open sessions in all (default {MAX_SESSIONS})")
+    p.add_argument("--max-sessions-per-client", metavar="N", type=int, default=MAX_SESSIONS_PER_CLIENT,
+                   help=f"open sessions one client address may hold (default {MAX_SESSIONS_PER_CLIENT})")
+    p.add_argument("--idle-connection", metavar="S", type=float, default=IDLE_CONNECTION_S,
+                   help=f"close a connection idle for S seconds (default {IDLE_CONNECTION_S:g})")
     p.set_defaults(func=cmd_serve)
 
 
 def cmd_serve(args) -> int:
+    import os
+
     from .usage import UsageError
     from .contract.errors import AdapterLoadError
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: not a port number")
+    for flag, value in (("--session-idle", args.session_idle), ("--idle-connection", args.idle_connection)):
+        if not 0 < value < float("inf"):
+            raise UsageError(f"{flag} {value:g}: a number of seconds, more than 0")
+    for flag, value in (("--max-sessions", args.max_sessions), ("--max-sessions-per-client", args.max_sessions_per_client)):
+        if value < 1:
+            raise UsageError(f"{flag} {value}: at least 1")
+    token = args.token or os.environ.get("CAAAD_SERVE_TOKEN") or secrets.token_urlsafe(24)
+    if len(token) < 16 or not token.isascii() or not token.isprintable() or " " in token:
+        raise UsageError("--token: at least 16 printable ASCII characters without spaces")
+    journal = None
+    if args.db:
+        try:
+            journal = Journal(args.db)
+        except sqlite3.Error as e:
+            raise UsageError(f"--db {args.db}: {e}") from None
     try:
-        server = make_server(args.adapter, args.host, args.port)
+        server = make_server(args.adapter, args.host, args.port, token=token, journal=journal,
+                             max_sessions=args.max_sessions, max_sessions_per_client=args.max_sessions_per_client,
+                             session_idle_s=args.session_idle, idle_connection_s=args.idle_connection)
     except AdapterLoadError as e:
         raise UsageError(f"--adapter {args.adapter}: {e}") from None
     except OSError as e:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
+    shown = token if not (args.token or os.environ.get("CAAAD_SERVE_TOKEN")) else "<your token>"
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C: the journal is closed cleanly
     with server:
         print(f"caaad serve: {args.adapter} (contract {server.contract.version}) at {server.url}/ "
-              f"— test it with: caaad run --adapter {server.url}", flush=True)
-        if args.host not in ("127.0.0.1", "localhost", "::1"):
-            print("caaad serve: warning: the binding has no authentication; anyone who can reach this "
-                  "address can use it", file=sys.stderr, flush=True)
+              f"— test it with: {TOKEN_ENV}={shown} caaad run --adapter {server.url}", flush=True)
+        if journal is not None:
+            print(f"caaad serve: {len(server.sessions)} session(s) kept in {args.db}", file=sys.stderr, flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -229,8 +229,13 @@ def _editor_note(zh: str | None, en: str) -> list[str]:
     return [f'!!! note "{title}"', "", _indent("\n\n".join(t for t in (zh, en) if t)), ""]
 
 
+INFERRED_BADGE = '<span class="caaad-badge caaad-inferred">强度推定 strength inferred</span>'
+
+
 def _strength_class(strength: str) -> str:
-    """shall and shall not are mandatory; should and should not recommended; may a permission."""
+    """shall and shall not are mandatory; should and should not recommended; may a permission; informative none."""
+    if strength == "informative":
+        return "informative"
     return "shall" if strength in ("shall", "shall_not") else ("should" if strength.startswith("should") else "may")
 
 
@@ -256,6 +261,10 @@ def _legend() -> list[str]:
         f"| {badges('strength', ('should', 'should_not'))} | 推荐性义务，橙色 Recommended (orange edge): a failure "
         "is an observation, not a nonconformity |",
         f"| {badges('strength', ('may',))} | 允许，绿色 Permission (green edge) |",
+        f"| {badges('strength', ('informative',))} | 资料性附录的文字，不构成要求，灰色 Informative annex text (grey edge): "
+        "no requirement, never verified |",
+        f"| {INFERRED_BADGE} | 条文无 GB/T 1.1 助动词，强度为本套件的解读，存疑 No GB/T 1.1 modal verb, parallel clause or "
+        "law gives the strength: it is the kit's reading and doubtful (see the card's note) |",
         f"| {badges('mode', MODE)} | 验证方式 How it is verified: scenarios run through the "
         "adapter, evidence an auditor examines, or both ([verification modes](../auditors/index.md)) |",
         f"| {badges('outcome', OUTCOME)} | 结果 Outcome of a run's `results.json`; a "
@@ -526,9 +535,11 @@ def _legal_refs(o) -> str:
 def _card(row) -> list[str]:
     o = row.obligation
     m = STATE.matrix
-    badges = " ".join([_badge("strength", o.strength), _badge("mode", o.mode), _badge("outcome", row.outcome)])
+    badges = " ".join([_badge("strength", o.strength)] + ([INFERRED_BADGE] if o.strength_inferred else [])
+                      + [_badge("mode", o.mode), _badge("outcome", row.outcome)])
     actor = label(ACTOR, o.actor) + (f" (+ {', '.join(label(ACTOR, a) for a in o.co_actors)})" if o.co_actors else "")
-    facts = [("情态动词 Modal verb", f"{o.modal or '无 none'} → {o.strength.replace('_', ' ')}"),
+    inferred = "（推定 inferred）" if o.strength_inferred else ""
+    facts = [("情态动词 Modal verb", f"{o.modal or '无 none'} → {o.strength.replace('_', ' ')}{inferred}"),
              ("主体 Actor", actor), ("阶段 Phase", label(PHASE, o.phase))]
     for p in o.params:
         unit = UNITS.get(p.unit, p.unit or "")
@@ -552,7 +563,8 @@ def _card(row) -> list[str]:
     for term, value in facts:
         out += [term, f":   {value}", ""]
     if o.classification_note:
-        out += ['??? note "强度归类说明 Why this strength"', "", _indent(_esc(o.classification_note.zh)), "",
+        title = "强度为本套件推定 Strength inferred by the kit" if o.strength_inferred else "强度归类说明 Why this strength"
+        out += [f'??? note "{title}"', "", _indent(_esc(o.classification_note.zh)), "",
                 _indent(_esc(o.classification_note.en)), ""]
     if o.automated:
         out += ["**场景检查 What the scenarios check**", "", _tabs(o.automated.zh, o.automated.en), ""]

@@ -121,6 +121,7 @@ def _clause(doc: yamlio.YamlDocument) -> Clause:
                 mode=v["mode"], fingerprint=o["fingerprint"],
                 source=Source(doc.file, doc.line_of(("statements", si, "obligations", oi))),
                 classification_note=_bi(o.get("classification_note")),
+                strength_inferred=bool(o.get("strength_inferred")),
                 co_actors=tuple(o.get("co_actors", ())),
                 automated=_bi(v.get("automated")),
                 evidence=tuple(Evidence(e["id"], _bi(e["examine"]), _bi(e["criterion"])) for e in v.get("evidence", ())),

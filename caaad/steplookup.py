@@ -1,16 +1,21 @@
 """Step lookup, cached: pytest-bdd finds the definition of every step of every scenario by scanning
 each fixture name the test can see (about a hundred here) and trying each step definition's parser on
-the text, which took 38% of a run. The answer depends only on the step (its type and text) and on
-where the test stands (the fixtures visible from its module or class), so it is computed once per
-(type, text, parent node) and session.
+the text, which took 38% of a run. Which step definitions a test can see depends only on where it
+stands (its module or class: the parent node), so that scan is done once per parent node and session;
+each step then only tries the parsers of those definitions, and the answer for a (type, text, parent)
+is kept, since outlines and shared steps repeat texts.
 
-This wraps `pytest_bdd.scenario.find_fixturedefs_for_step`, a private function of pytest-bdd 9 (the
-version range is pinned in pyproject.toml); tests/kit/test_step_lookup.py checks that the cache gives
-the same definitions as the lookup itself, also for one text that two modules define differently.
+This replaces `pytest_bdd.scenario.find_fixturedefs_for_step`, a private function of pytest-bdd 9 (the
+version range is pinned in pyproject.toml), keeping its order and filters; tests/kit/test_step_lookup.py
+checks for every step that the cache gives the same definitions as the lookup itself, also for one text
+that two modules define differently.
 """
 
 import importlib
 from weakref import WeakKeyDictionary
+
+from pytest_bdd.compat import get_fixture_names, getfixturedefs
+from pytest_bdd.steps import step_function_context_registry
 
 # The module, not pytest_bdd.scenario the function that pytest_bdd/__init__.py exports under that name.
 _bdd = importlib.import_module("pytest_bdd.scenario")
@@ -18,18 +23,31 @@ _bdd = importlib.import_module("pytest_bdd.scenario")
 _lookup = _bdd.find_fixturedefs_for_step
 
 
+def step_definitions(fixturemanager, node) -> tuple:
+    """Every step definition visible to `node` as (fixturedef, context), in the order pytest-bdd scans them."""
+    return tuple((fixturedef, context)
+                 for name in get_fixture_names(fixturemanager=fixturemanager)
+                 for fixturedef in getfixturedefs(fixturemanager, name, node) or ()
+                 if (context := step_function_context_registry.get(fixturedef.func)) is not None)
+
+
 def install() -> None:
     if getattr(_bdd.find_fixturedefs_for_step, "caaad_cached", False):
         return
-    per_session: WeakKeyDictionary = WeakKeyDictionary()  # fixture manager → {(type, text, parent): defs}
+    # fixture manager → ({parent node id: visible step definitions}, {(type, text, parent node id): fixturedefs})
+    per_session: WeakKeyDictionary = WeakKeyDictionary()
 
     def cached(step, fixturemanager, node):
-        cache = per_session.setdefault(fixturemanager, {})
-        key = (step.type, step.name, node.parent.nodeid if node.parent is not None else "")
-        found = cache.get(key)
-        if found is None:
-            found = cache[key] = tuple(_lookup(step=step, fixturemanager=fixturemanager, node=node))
-        return found
+        visible, found = per_session.setdefault(fixturemanager, ({}, {}))
+        parent = node.parent.nodeid if node.parent is not None else ""
+        key = (step.type, step.name, parent)
+        if key not in found:
+            if parent not in visible:
+                visible[parent] = step_definitions(fixturemanager, node)
+            found[key] = tuple(fixturedef for fixturedef, context in visible[parent]
+                               if context.type in (None, step.type) and context.parser.is_matching(step.name))
+        return found[key]
 
     cached.caaad_cached = True
     _bdd.find_fixturedefs_for_step = cached
+

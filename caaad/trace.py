@@ -417,7 +417,8 @@ def render_markdown(matrix: Matrix, link=None) -> str:
                 gaps = ", ".join(GAP_LABELS[g.kind] for g in row.gaps)
                 if gaps:
                     gaps += " (known)" if row.known_reason else ("" if not o.mandatory else " **(unlisted)**")
-                out.append(f"| {entry.id} | {oid} | {label(STRENGTH, o.strength)} | {label(ACTOR, o.actor)} | "
+                strength = label(STRENGTH, o.strength) + (" (推定 inferred)" if o.strength_inferred else "")
+                out.append(f"| {entry.id} | {oid} | {strength} | {label(ACTOR, o.actor)} | "
                            f"{label(MODE, o.mode)} | {scenarios} | {outcome_label(row.outcome)} | {_cell(gaps) or '—'} |")
         out.append("")
 
@@ -466,6 +467,7 @@ def render_json(matrix: Matrix) -> str:
             "id": e.id, "group": e.group, "title": vars(e.title) if e.title else None, "modelled": e.modelled,
             "obligations": [{
                 "id": row.id, "statement": row.obligation.statement_id, "strength": row.obligation.strength,
+                "strength_inferred": row.obligation.strength_inferred,
                 "actor": row.obligation.actor, "co_actors": list(row.obligation.co_actors),
                 "phase": row.obligation.phase, "verification": row.obligation.mode,
                 "source": str(row.obligation.source),

@@ -31,7 +31,8 @@ class AfterSalesMixin:
             verdict = "duplicate_request", f"与售后申请 {repeated} 重复：同一商品、同一数量的申请正在处理或已退款"
         if verdict == "merchant":
             record["status"] = "pending_merchant"
-            self._deadline(record, "merchant_response", now + self.platform_rules["after_sales_request_response_limit"].duration)
+            self._deadline(record, "merchant_response", self.rules.merchant_response_due(
+                now, self.platform_rules["after_sales_request_response_limit"].duration))
         elif verdict == "accept":
             self._accept(record, order, remedy, now)
         else:
@@ -84,18 +85,18 @@ class AfterSalesMixin:
                 recorded = sum(i["quantity"] for i in issues if i["line_id"] == line["line_id"] and i["kind"] == ground)
                 if recorded < line["quantity"]:
                     return "not_verified", f"{ground} is not recorded for {line['quantity']} of line {line['line_id']}"
-            days = 7 if remedy == "return_refund" else 15  # 5.4.2.b: return within 7 days, exchange within 15
+            days = self.rules.transit_damage_days(remedy)
             if ground == "transit_damage" and now >= self.rules.window_closes_at(signed_at, days):
                 return "outside_window", f"transit damage {remedy} is available for {days} days after signing"
             return "accept"
         if ground == "quality_problem":
             window = self.platform_rules["perishable_report_window"]
             hours = window.duration.total_seconds() / 3600
-            if any(p["category"] == "fresh" for p in products) and now >= self.rules.report_window_closes_at(signed_at, hours):
+            if any(self.rules.perishable(p["category"]) for p in products) and now >= self.rules.report_window_closes_at(signed_at, hours):
                 return "outside_window", f"perishable quality problems are reported within {window.value} {window.unit}s of signing"
             return "merchant"
         if ground == "prohibited_goods":
-            if all(p["legal_status"] != "permitted" for p in products):
+            if all(self.rules.prohibited(p["legal_status"]) for p in products):
                 return "accept"
             return "not_verified", "the platform has not found the goods prohibited or restricted"
         raise ServiceError(f"unknown ground {ground}")
@@ -122,7 +123,9 @@ class AfterSalesMixin:
         """Carry out `remedy` from `now` on (granted by the rules, the merchant, an agreement or the platform)."""
         record["_remedy"] = remedy
         products = [self.get_product(self._line(order, l["line_id"])["product_id"]) for l in record["lines"]]
-        freight = self.rules.freight_legs(record["ground"], remedy, all(p["free_return_shipping"] for p in products))
+        # a promise is made per product: it travels with its product, so a parcel that carries a promised
+        # product is carried back at the merchant's cost even beside products without the promise (7D Art 18)
+        freight = self.rules.freight_legs(record["ground"], remedy, any(p["free_return_shipping"] for p in products))
         record["freight"] = {"outbound_leg": freight.outbound_leg, "return_leg": freight.return_leg,
                              "reshipment_leg": freight.reshipment_leg}
         if remedy in _GOODS_RETURNED:
@@ -141,15 +144,18 @@ class AfterSalesMixin:
             self._settle_without_return(record, order, remedy, amount_fen, channel, pay_by, now)
 
     def _items_to_return(self, order: dict, lines: list[dict], remedy: str) -> list[dict]:
+        kinds = self.rules.returned_with_goods(remedy)
         items = []
         for requested in lines:
             line = self._line(order, requested["line_id"])
-            items.append({"kind": "goods", "line_id": line["line_id"], "gift_id": None, "title": line["title"],
-                          "quantity": requested["quantity"]})
-            items += [{"kind": "accessory", "line_id": line["line_id"], "gift_id": None, "title": a["title"],
-                       "quantity": a["quantity"] * requested["quantity"]}
-                      for a in self.get_product(line["product_id"]).get("accessories", [])]
-            if remedy == "return_refund":  # gifts go back with the goods (5.4.2.d); an exchange keeps them
+            if "goods" in kinds:
+                items.append({"kind": "goods", "line_id": line["line_id"], "gift_id": None, "title": line["title"],
+                              "quantity": requested["quantity"]})
+            if "accessory" in kinds:
+                items += [{"kind": "accessory", "line_id": line["line_id"], "gift_id": None, "title": a["title"],
+                           "quantity": a["quantity"] * requested["quantity"]}
+                          for a in self.get_product(line["product_id"]).get("accessories", [])]
+            if "gift" in kinds:
                 per_unit = {g["gift_id"]: g["quantity"] // line["quantity"] for g in line["gifts"]}
                 items += [{"kind": "gift", "line_id": line["line_id"], "gift_id": g["gift_id"], "title": g["title"],
                            "quantity": per_unit[g["gift_id"]] * requested["quantity"]} for g in line["gifts"]]

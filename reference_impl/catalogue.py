@@ -84,7 +84,7 @@ class CatalogueMixin:
             "status": "placed", "delivery": None,
             # What later returns have taken back, for settling the next one (7D Art 17, 18), and the
             # goods refunds booked against each line over all its after-sales requests.
-            "_returned": {}, "_goods_refunded_fen": 0, "_outbound_deducted_fen": 0, "_outbound_refunded_fen": 0,
+            "_returned": {}, "_goods_refunded_fen": 0, "_outbound_deducted_fen": 0, "_outbound_fault_paid_fen": 0,
             "_line_refunded_fen": {}}
         self._save_order(order)
         return public(order)

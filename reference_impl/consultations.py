@@ -12,26 +12,16 @@ from datetime import datetime
 from .records import ServiceError, iso, parse, public
 from .rules.consultations import HANDOVER_DEPARTMENT
 
-# The reference system's after-sales consultation channels, listed by describe() (5.1.4.g, 5.3.4.c).
-CONSULTATION_CHANNELS = (
-    {"channel_id": "platform-phone", "kind": "telephone", "access_point": "客服热线 400-000-0000（测试号码）",
-     "addressed_to": "platform", "service_hours": "每日 09:00–21:00"},
-    {"channel_id": "platform-online-text", "kind": "online_text", "access_point": "App「我的-客服中心」在线客服",
-     "addressed_to": "platform", "service_hours": "全天"},
-    {"channel_id": "live-room-online-text", "kind": "online_text", "access_point": "直播间「联系售后」在线客服",
-     "addressed_to": "live_room_operator", "service_hours": "全天"},
-)
-
 
 class ConsultationsMixin:
     # --- consultations -------------------------------------------------------------------------
     def consultation_channels(self) -> list[dict]:
-        return [dict(channel) for channel in CONSULTATION_CHANNELS]
+        return list(self.rules.consultation_channels())
 
     def submit_consultation(self, consumer_id: str, channel_id: str, topic: str, text: str,
                             order_id: str | None = None) -> dict:
         self._party(consumer_id, "consumer")
-        channel = next((c for c in CONSULTATION_CHANNELS if c["channel_id"] == channel_id), None)
+        channel = next((c for c in self.rules.consultation_channels() if c["channel_id"] == channel_id), None)
         if channel is None:
             raise ServiceError(f"no consultation channel '{channel_id}' (describe() lists them)")
         if order_id is not None and self.store.get("order", order_id)["consumer_id"] != consumer_id:

@@ -3,26 +3,25 @@
 from datetime import datetime
 
 from .records import ServiceError, iso, public
-from .rules.disputes import Decision
-
-_FINAL = ("completed", "closed")
+from .rules.disputes import EVIDENCE_FROM, FINAL, Decision
 
 
 class DisputesMixin:
     def request_intervention(self, after_sales_id: str, note: str = "") -> dict:
         record, order = self._load(after_sales_id)
-        if record["status"] in _FINAL or record["intervention"] is not None:
+        if not self.rules.intervention_open(record["status"], record["intervention"] is not None):
             raise ServiceError(f"after-sales request '{after_sales_id}' is {record['status']}; the platform cannot intervene now")
         now = self.clock.now()
         record["_status_before_intervention"] = record["status"]
         record["intervention"] = {"requested_at": iso(now), "status": "negotiating", "negotiation_ends_at": None,
                                   "evidence_requested_from": [], "evidence": [], "decision": None}
-        period = self.platform_rules["negotiation_period"].duration
-        if self._prohibited(order, record) or not period:
+        period = self.rules.negotiation_period(self._prohibited(order, record),
+                                               self.platform_rules["negotiation_period"].duration)
+        if period is None:
             self._decide(record, order, self._platform_decision(record, order), now)
         else:  # 5.4.4.b: a negotiation period, with evidence from both sides
             ends = now + period
-            record["intervention"].update(negotiation_ends_at=iso(ends), evidence_requested_from=["consumer", "merchant"])
+            record["intervention"].update(negotiation_ends_at=iso(ends), evidence_requested_from=list(EVIDENCE_FROM))
             record["status"] = "in_intervention"
             self._deadline(record, "negotiation", ends)
         self._save(record, order)
@@ -55,14 +54,14 @@ class DisputesMixin:
         if record["order_id"] != order_id:
             raise ServiceError(f"after-sales request '{after_sales_id}' is not about order '{order_id}'")
         record["agreements"].append(agreement)
-        if remedy == "compensation" and amount_fen is None:
-            amount_fen = record["amount_requested_fen"]  # the actual loss the consumer claimed (5.4.3.b)
+        if remedy == "compensation":
+            amount_fen = self.rules.compensation_amount(amount_fen, record["amount_requested_fen"])
         intervention = record["intervention"]
         negotiating = intervention is not None and intervention["status"] == "negotiating"
         if binding and negotiating:  # agreement settles the dispute (5.4.4.c)
             self._decide(record, order, self.rules.agreed_decision("supplementary_agreement", remedy, amount_fen), now,
                          channel, pay_by)
-        elif binding and record["status"] not in _FINAL:
+        elif binding and record["status"] not in FINAL:
             self._carry_out(record, order, remedy, amount_fen, channel, pay_by, now)
         self._save(record, order)
         return agreement, public(record)
@@ -101,5 +100,5 @@ class DisputesMixin:
             self._accept(record, order, remedy, at, amount_fen, channel, pay_by)
 
     def _prohibited(self, order: dict, record: dict) -> bool:
-        return any(self.get_product(self._line(order, l["line_id"])["product_id"])["legal_status"] != "permitted"
+        return any(self.rules.prohibited(self.get_product(self._line(order, l["line_id"])["product_id"])["legal_status"])
                    for l in record["lines"])

@@ -27,9 +27,8 @@ class SettlementMixin:
         record["refunds"] += [{"purpose": purpose, "method": method, "amount_fen": fen, "to_original_path": method in original,
                                "status": "scheduled", "due_by": iso(due), "paid_at": None, "_pay_at": iso(pay_at)}
                               for method, fen in parts]
-        other = sorted({r["method"] for r in record["refunds"] if not r["to_original_path"]})
-        if other:  # 5.4.1.b: a refund not by the original path is shown with its method
-            record["refund_method_notice"] = f"退款不按原支付路径退回，经消费者同意退至：{'、'.join(other)}"
+        record["refund_method_notice"] = self.rules.refund_method_notice(
+            [r["method"] for r in record["refunds"] if not r["to_original_path"]])
         name = {"goods": "refund", "freight": "refund", "service": "service_refund", "compensation": "compensation_payment"}[purpose]
         if parts:
             self._deadline(record, name, due)
@@ -63,11 +62,15 @@ class SettlementMixin:
         return amount_fen
 
     def _outbound_refund(self, order: dict, record: dict) -> int:
-        """Outbound freight the consumer paid, given back once when the merchant bears it (5.4.4.d)."""
-        if record["freight"]["outbound_leg"] != "merchant" or order["_outbound_refunded_fen"]:
+        """The share of the outbound freight the consumer paid that belongs to the goods the merchant is
+        at fault for (CPL Art 24, 5.4.4.d), booked on the order so that no share is given back twice."""
+        if record["freight"]["outbound_leg"] != "merchant":
             return 0
-        order["_outbound_refunded_fen"] = order["shipping_charged_fen"]
-        return order["shipping_charged_fen"]
+        at_fault = sum(self._allocated(order, l) for l in record["lines"])
+        before = order["_outbound_fault_paid_fen"]
+        order["_outbound_fault_paid_fen"] = before + at_fault
+        return self.rules.outbound_freight_refund(order["shipping_charged_fen"], sum(l["paid_fen"] for l in order["lines"]),
+                                                  before, at_fault)
 
     def _return_freight_refund(self, record: dict) -> int:
         shipment = record["return_shipment"]

@@ -192,6 +192,8 @@ class _Checker:
         o = self.spec.obligations.get(oid)
         if o is None:
             self.add(path + ("obligation",), f"unknown obligation id {oid}")
+        elif o.informative:
+            self.add(path + ("obligation",), f"{oid} is informative (Annex A states no requirement): it needs no evidence or waiver")
         elif not outcomes.in_profile(o, self.profile):
             self.add(path + ("obligation",), f"obligation {oid} is outside the {self.profile} profile")
         else:

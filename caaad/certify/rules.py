@@ -54,6 +54,9 @@ class Rules:
                 return rule["verdict"]
         raise AssertionError("the last verdict rule has no condition")  # rollup-rules.yaml is checked by tests
 
+    def states_no_requirement(self, strength: str) -> bool:
+        return strength in self.data["no_obligation"]["strengths"]
+
     def observation(self, strength: str, state: str) -> bool:
         o = self.data["observations"]
         return strength in o["strengths"] and state == o["listed_when"]

@@ -1,15 +1,17 @@
 """The pure rules of the reference system: no I/O, no clock, no storage.
 
-`Rules` bundles every rule function the service calls. A deliberately broken system for a mutation
+`Rules` bundles every rule function the service calls; each declares with `@implements` the obligations of
+the standard it decides (obligations.py), so `grep -r <obligation id> reference_impl/rules` finds its rule. A deliberately broken system for a mutation
 test swaps one of them: `dataclasses.replace(DEFAULT_RULES, window_closes_at=counted_from_signing_day)`.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Callable
 
 from . import consultations
 from . import deadlines, disputes, eligibility, freight, intactness, money, windows
-from . import complaints, privacy, repeats, reviews
+from . import complaints, privacy, repeats, return_items, reviews
+from .obligations import obligations_of
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,10 @@ class Rules:
     window_closes_at: Callable = windows.window_closes_at
     report_window_closes_at: Callable = windows.report_window_closes_at
     remedies_offered: Callable = eligibility.remedies_offered
+    transit_damage_days: Callable = eligibility.transit_damage_days
+    perishable: Callable = eligibility.perishable
+    prohibited: Callable = eligibility.prohibited
+    returned_with_goods: Callable = return_items.returned_with_goods
     shown_return_class: Callable = eligibility.shown_return_class
     no_reason_exclusion: Callable = eligibility.no_reason_exclusion
     return_label: Callable = eligibility.return_label
@@ -24,6 +30,7 @@ class Rules:
     return_refusal: Callable = intactness.return_refusal
     freight_legs: Callable = freight.freight_legs
     outbound_freight_deduction: Callable = freight.outbound_freight_deduction
+    outbound_freight_refund: Callable = freight.outbound_freight_refund
     allocate_paid: Callable = money.allocate_paid
     kept_cost: Callable = money.kept_cost
     goods_refund: Callable = money.goods_refund
@@ -31,7 +38,12 @@ class Rules:
     deductions_allowed: Callable = money.deductions_allowed
     gift_charge: Callable = money.gift_charge
     cancellation_fee: Callable = money.cancellation_fee
+    compensation_amount: Callable = money.compensation_amount
+    refund_method_notice: Callable = money.refund_method_notice
     refund_payment_time: Callable = deadlines.refund_payment_time
+    merchant_response_due: Callable = deadlines.merchant_response_due
+    intervention_open: Callable = disputes.intervention_open
+    negotiation_period: Callable = disputes.negotiation_period
     agreed_decision: Callable = disputes.agreed_decision
     platform_decision: Callable = disputes.platform_decision
     review_removal_decision: Callable = reviews.removal_decision
@@ -41,6 +53,7 @@ class Rules:
     disclosure_decision: Callable = privacy.disclosure_decision
     remedial_start: Callable = privacy.remedial_start
     incident_notifications: Callable = privacy.incident_notifications
+    consultation_channels: Callable = consultations.consultation_channels
     consultation_route: Callable = consultations.consultation_route
     consultation_answer: Callable = consultations.consultation_answer
     consultation_feedback_at: Callable = consultations.consultation_feedback_at
@@ -60,3 +73,21 @@ class Rules:
 
 
 DEFAULT_RULES = Rules()
+
+
+def rule_name(rule: Callable) -> str:
+    """module:function of a rule, from the repository's point of view (reference_impl.rules.windows:window_closes_at)."""
+    return f"{rule.__module__.removeprefix('caaad.')}:{rule.__name__}"
+
+
+def rule_index(rules: Rules = DEFAULT_RULES) -> dict[str, tuple[str, ...]]:
+    """obligation id -> the rules (module:function) that declare they implement it, in the order of `Rules`."""
+    index: dict[str, list[str]] = {}
+    for f in fields(rules):
+        rule = getattr(rules, f.name)
+        for oid in obligations_of(rule):
+            names = index.setdefault(oid, [])
+            if rule_name(rule) not in names:
+                names.append(rule_name(rule))
+    return {oid: tuple(names) for oid, names in index.items()}
+

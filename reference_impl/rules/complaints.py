@@ -9,6 +9,8 @@ above a declared amount). 5.3.2.f: against the merchant, the merchant coordinate
 and the live-room operator and works out the solution with the operator.
 """
 
+from .obligations import implements
+
 # Who is brought in, by the party the complaint is against, and with whom the solution is agreed.
 _COORDINATION = {
     "live_room_operator": (("consumer", "merchant", "platform"), "merchant"),        # 5.3.1.b-1
@@ -17,6 +19,7 @@ _COORDINATION = {
 }
 
 
+@implements("5.3.1.b-1", "5.3.2.f-1")
 def complaint_severity(declared: str, compensation_claim_fen: int | None, cannot_resolve: bool) -> str:
     """serious for a demand for compensation, a complaint submitted as serious, or one a party handling
     it cannot resolve effectively; ordinary otherwise."""
@@ -24,21 +27,25 @@ def complaint_severity(declared: str, compensation_claim_fen: int | None, cannot
     return "serious" if serious else "ordinary"
 
 
+@implements("5.3.1.b-1", "5.3.2.f-1")
 def coordination_parties(against: str) -> tuple[str, ...]:
     """The parties the coordinating party brings in to establish the facts and agree the solution."""
     return _COORDINATION[against][0]
 
 
+@implements("5.3.1.b-1", "5.3.2.f-1")
 def solution_partner(against: str) -> str | None:
     """The party the solution of a serious complaint is agreed with; None when the coordinator decides alone."""
     return _COORDINATION[against][1]
 
 
+@implements("5.3.1.b-1", "5.3.2.f-1", "5.1.1.g-3")
 def closable(severity: str, partner: str | None, responded: set[str]) -> bool:
     """A serious complaint closes only once the party its solution is agreed with has responded."""
     return severity != "serious" or partner is None or partner in responded
 
 
+@implements("5.3.1.b-2")
 def emergency_needed(compensation_claim_fen: int | None, threshold_fen: int) -> bool:
     """The emergency mechanism's criterion: a compensation claim at or above the declared amount."""
     return compensation_claim_fen is not None and compensation_claim_fen >= threshold_fen

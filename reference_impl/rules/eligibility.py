@@ -1,5 +1,7 @@
 """Which after-sales requests the rules grant, refuse, or leave to the merchant's judgement."""
 
+from .obligations import implements
+
 # 5.4.2.c: wrong or missing items get all four remedies; the others get what the clause names.
 _REMEDIES = {
     "no_reason": {"return_refund"},
@@ -25,8 +27,28 @@ CONFIRMABLE_REASONS_ZH = {
 }
 
 
+@implements("5.4.2.b-1", "5.4.2.b-2", "5.4.2.c-1", "5.4.4.d-1", "5.3.2.d-1", "5.3.2.j-2", "5.1.3.c-1")
 def remedies_offered(ground: str) -> frozenset[str]:
     return frozenset(_REMEDIES.get(ground, ()))
+
+
+@implements("5.4.2.b-1", "5.4.2.b-2")
+def transit_damage_days(remedy: str) -> int:
+    """Days after signing within which goods damaged in transit may be returned (7) or exchanged (15) (5.4.2.b)."""
+    return 7 if remedy == "return_refund" else 15
+
+
+@implements("5.4.2.a-1")
+def perishable(category: str) -> bool:
+    """Goods whose quality problems are reported within the platform's hour-based window (5.4.2.a)."""
+    return category == "fresh"
+
+
+@implements("5.4.4.d-1", "5.4.4.d-2")
+def prohibited(legal_status: str) -> bool:
+    """Goods the platform found prohibited or restricted: the consumer may return them whatever the period or
+    their state (5.4.4.d), and a dispute over them is decided by law, not negotiated."""
+    return legal_status != "permitted"
 
 
 # Statutory exclusions tied to the kind of goods (CPL Art 25); 消费者定作 can apply to goods of any category.
@@ -37,6 +59,7 @@ _CATEGORIES_OF_REASON = {
 }
 
 
+@implements("5.4.1.a-1", "5.4.1.a-2", "5.1.3.c-2")
 def shown_return_class(category: str, declared: dict) -> dict:
     """The no-reason return class the platform shows for a listing (5.4.1.a): a statutory exclusion
     the goods' category cannot have (a T-shirt 'fresh and perishable') does not conform to CPL
@@ -47,6 +70,7 @@ def shown_return_class(category: str, declared: dict) -> dict:
     return declared
 
 
+@implements("5.4.1.a-2")
 def no_reason_exclusion(return_class: str, exclusion_confirmed: bool) -> str | None:
     """Rejection code when a no-reason return may be refused, else None. A confirmable exclusion
     binds only when this purchase carried the consumer's confirmation (7D Art 20)."""
@@ -57,6 +81,7 @@ def no_reason_exclusion(return_class: str, exclusion_confirmed: bool) -> str | N
     return None
 
 
+@implements("5.4.1.a-1", "4.2-1")
 def return_label(return_class: str, reason: str | None, window_days: int) -> str:
     """What the product page says about no-reason returns; exclusions name their reason (7D Art 20)."""
     if return_class == "excluded_by_law":

@@ -8,6 +8,8 @@ add up exactly.
 from dataclasses import dataclass
 from math import inf
 
+from .obligations import implements
+
 
 @dataclass(frozen=True)
 class PricedLine:
@@ -42,6 +44,7 @@ def discount_applies(discount: Discount, kept: dict[str, int], ordered: dict[str
     return sum(prices[p] * kept.get(p, 0) for p in discount.product_ids) >= (discount.threshold_fen or 0)
 
 
+@implements("5.4.1.b-2")
 def allocate_paid(lines: list[PricedLine], discounts: list[Discount]) -> list[int]:
     """Amount actually paid per line: each discount spread over its lines in proportion to their price."""
     paid = [line.unit_price_fen * line.quantity for line in lines]
@@ -53,6 +56,7 @@ def allocate_paid(lines: list[PricedLine], discounts: list[Discount]) -> list[in
     return paid
 
 
+@implements("5.4.1.b-2")
 def kept_cost(lines: list[PricedLine], discounts: list[Discount], kept: dict[str, int]) -> int:
     """What the goods kept cost at purchase prices, with only the discounts they still qualify for."""
     ordered = {line.product_id: line.quantity for line in lines}
@@ -61,6 +65,7 @@ def kept_cost(lines: list[PricedLine], discounts: list[Discount], kept: dict[str
     return max(0, gross - sum(d.amount_fen for d in discounts if discount_applies(d, kept, ordered, prices)))
 
 
+@implements("5.4.1.b-2")
 def goods_refund(allocated_fen: int, net_paid_before_fen: int, kept_cost_after_fen: int) -> int:
     """Refund for returned goods (7D Art 17): what was actually paid for them, but no more than what
     the consumer has paid net minus the kept goods' cost once broken bundle/threshold discounts are
@@ -68,6 +73,7 @@ def goods_refund(allocated_fen: int, net_paid_before_fen: int, kept_cost_after_f
     return max(0, min(allocated_fen, net_paid_before_fen - kept_cost_after_fen))
 
 
+@implements("5.4.1.b-3", "5.3.2.c-1")
 def split_refund(amount_fen: int, payments: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """A refund split over the original payment methods in proportion to what each paid (7D Art 14);
     points and coupons come back as points and coupons (7D Art 15). Zero parts are left out."""
@@ -75,6 +81,7 @@ def split_refund(amount_fen: int, payments: list[tuple[str, int]]) -> list[tuple
     return [(method, fen) for (method, _), fen in zip(payments, parts) if fen]
 
 
+@implements("5.4.4.d-2")
 def deductions_allowed(ground: str) -> bool:
     """Whether gift charges and freight deductions may reduce the refund. Not for prohibited or
     restricted goods: the consumer gets a full refund (5.4.4.d); elsewhere the merchant may charge
@@ -82,6 +89,7 @@ def deductions_allowed(ground: str) -> bool:
     return ground != "prohibited_goods"
 
 
+@implements("5.4.2.d-2")
 def gift_charge(marked_price_fen: int | None, market_value_fen: int, missing: int) -> tuple[str, int]:
     """(basis, amount) charged for gifts not returned (5.4.2.d, 7D Art 12): the price marked in
     advance, else the fair market value."""
@@ -90,6 +98,7 @@ def gift_charge(marked_price_fen: int | None, market_value_fen: int, missing: in
     return "market_value", market_value_fen * missing
 
 
+@implements("5.4.3.a-1")
 def cancellation_fee(paid_fen: int, fees: list[tuple[int, int]], hours_left: float = inf) -> int | None:
     """Fee for cancelling a service order under its published table of (min_hours_before_start,
     fee_percent) (5.4.3.a): the tier with the largest minimum that is met; None when no tier applies."""
@@ -97,3 +106,20 @@ def cancellation_fee(paid_fen: int, fees: list[tuple[int, int]], hours_left: flo
     if not tiers:
         return None
     return paid_fen * max(tiers)[1] // 100
+
+
+@implements("5.4.3.b-1")
+def compensation_amount(agreed_fen: int | None, claimed_loss_fen: int | None) -> int | None:
+    """Compensation for service goods below their description (5.4.3.b): the amount the parties agreed,
+    else the actual loss the consumer claimed."""
+    return agreed_fen if agreed_fen is not None else claimed_loss_fen
+
+
+@implements("5.4.1.b-4")
+def refund_method_notice(other_methods: list[str]) -> str | None:
+    """What the platform shows when a refund does not go back by the original payment path (5.4.1.b):
+    the methods it goes to instead; None when everything goes back the original way."""
+    if not other_methods:
+        return None
+    return f"退款不按原支付路径退回，经消费者同意退至：{'、'.join(sorted(set(other_methods)))}"
+

@@ -5,11 +5,14 @@ Data types are category names, never values."""
 
 from datetime import datetime
 
+from .obligations import implements
+
 # What the courier needs to perform the contract (delivery or pickup): PIPL Art 13(2), no consent needed.
 DELIVERY_DATA = frozenset({"name", "phone_number", "delivery_address", "pickup_address"})
 CONTACT = "参考平台个人信息保护负责人（平台客服“个人信息保护”入口）"
 
 
+@implements("4.3-1", "5.3.2.a-2", "5.3.3.a-2")
 def disclosure_decision(consumer_id: str, recipient: dict, data_types: list[str], consent: dict | None) -> tuple[str, str | None, str]:
     """(decision, legal basis, reason). The courier gets what delivery needs without consent; anyone
     else, affiliates included, only under the consumer's separate consent naming that recipient,
@@ -28,6 +31,7 @@ def disclosure_decision(consumer_id: str, recipient: dict, data_types: list[str]
     return "allowed", "separate_consent", "依消费者指明接收方、目的和数据类型的单独同意提供（PIPL Art 23）"
 
 
+@implements("5.3.3.b-2")
 def remedial_start(reported_at: datetime) -> datetime | None:
     """Emergency response starts immediately: when the incident is registered (5.3.3.b)."""
     return reported_at
@@ -36,6 +40,7 @@ def remedial_start(reported_at: datetime) -> datetime | None:
 REMEDIAL_MEASURES = ("封堵泄露途径并关闭受影响的接口", "重置相关访问凭证", "保全日志并开展调查")
 
 
+@implements("5.3.3.b-2")
 def incident_notifications(data_types: list[str], cause: str, consumer_ids: list[str]) -> list[dict]:
     """The notifications of PIPL Art 57: to the regulator and to each affected consumer, each with the
     data types, cause, possible harm, remedies taken, what individuals can do, and a contact."""

@@ -8,6 +8,8 @@ exceed what was paid for it: a refund is the price paid coming back (7D Art 13, 
 
 from dataclasses import dataclass
 
+from .obligations import implements
+
 # A request still under way asks for what is already being given; one completed with a refund has
 # given it. Rejected and closed requests leave nothing owed, and a completed exchange or reshipment
 # may fail again (the replacement is faulty too), so the consumer may ask again after those.
@@ -25,6 +27,7 @@ class HeldRequest:
     status: str
 
 
+@implements("5.4.1.b-2", "4.2-4")
 def repeated_request(ground: str, remedy: str, lines: frozenset[tuple[str, int]],
                      held: list[HeldRequest]) -> str | None:
     """The id of the open or completed request this one repeats (same ground, remedy, lines and
@@ -36,6 +39,7 @@ def repeated_request(ground: str, remedy: str, lines: frozenset[tuple[str, int]]
     return None
 
 
+@implements("5.4.1.b-2")
 def line_refund_ceiling(allocated_fen: int, line_paid_fen: int, line_refunded_fen: int) -> int:
     """Most a request may refund for one line: its share of the price paid (allocated), and never more
     than what of the line's price has not been refunded yet by earlier requests."""

@@ -3,6 +3,8 @@
 The platform keeps every review a consumer submits; it hides one only where the content is unlawful,
 and records why. Neither a merchant's removal request nor an appeal deletes a review."""
 
+from .obligations import implements
+
 # The reference platform's content rules: words that mark content a platform must not publish
 # (insults, defamation, obscenity, gambling, another person's personal information, advertising).
 UNLAWFUL_MARKERS = {
@@ -12,6 +14,7 @@ UNLAWFUL_MARKERS = {
 REVIEW_RULE = "参考平台规则：评价仅在含有违法内容时隐藏并记录理由（ECL Art 39，NTM Art 15，CPLR Art 9）；不因商家申请或差评删除评价"
 
 
+@implements("5.5.1-1")
 def reviewable(order_status: str) -> bool:
     """Only the consumer of a completed (delivered) order reviews it."""
     return order_status == "delivered"
@@ -23,6 +26,7 @@ def unlawful_content(text: str) -> str | None:
     return "；".join(dict.fromkeys(found)) or None
 
 
+@implements("5.5.1-2")
 def removal_decision(ground: str, text: str) -> tuple[str, str]:
     """The platform's answer to a merchant's removal request: hidden only for unlawful content,
     whatever ground the merchant states; otherwise refused, with the reason."""
@@ -32,11 +36,13 @@ def removal_decision(ground: str, text: str) -> tuple[str, str]:
     return "refused", f"评价不含违法内容，平台不予删除或隐藏（商家理由：{ground}）；{REVIEW_RULE}"
 
 
+@implements("5.5.1-1")
 def listed(reviews: list[dict]) -> list[dict]:
     """What other consumers see: every review the platform has not hidden, as submitted."""
     return [review for review in reviews if review["status"] == "visible"]
 
 
+@implements("5.5.2-1")
 def review_during_appeal(review: dict) -> dict:
     """A pending appeal leaves the review as it is (5.5.2: the review is not deleted)."""
     return review

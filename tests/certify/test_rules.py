@@ -29,9 +29,10 @@ def test_the_rules_fit_the_kit():
     assert set(d["run"]) == set(outcomes.SCENARIO_OUTCOMES) - {outcomes.NOT_APPLICABLE}
     assert set(d["combine"]) | {d["waiver"]["becomes"]} == set(d["states"])
     assert set(d["run"].values()) | set(d["evidence"].values()) <= set(d["combine"])
+    # mode none belongs to informative records only, which are in no profile: no parts to roll up
     assert set(d["parts"]) == {"automated", "documentary", "hybrid"} and d["undecided_item"] in d["evidence"]
     assert tuple(d["verdict"]["strengths"]) == MANDATORY == tuple(d["waiver"]["strengths"])
-    assert set(d["verdict"]["strengths"]) | set(d["observations"]["strengths"]) == strengths
+    assert set(d["verdict"]["strengths"]) | set(d["observations"]["strengths"]) | set(d["no_obligation"]["strengths"]) == strengths
     assert set(r["verdict"] for r in d["verdict"]["rules"]) == set(d["verdicts"]) and "if_any" not in d["verdict"]["rules"][-1]
     assert RULES.digest.startswith("sha256:") and RULES_FILE.name == "rollup-rules.yaml"
 

@@ -242,7 +242,7 @@ def test_server_answers_errors_as_json(reference):
     assert status == 400 and body["error"].startswith("request body is not JSON")
     assert raw("POST", session + "/operations/clock_now", [1, 2]) == (400, {"error": "request body must be a JSON object"})
     assert raw("POST", session + "/operations/get_order", {"order_id": "O1"})[0] == 500
-    assert raw("POST", base + "/sessions/nope/operations/clock_now", {}) == (404, {"error": "no session 'nope'"})
+    assert raw("POST", base + "/sessions/nope/operations/clock_now", {}) == (404, {"error": "no session 'nope' (never opened, ended, or expired after 600 s idle)"})
     assert raw("GET", session + "/operations/clock_now") == (405, {"error": "use POST here"})
     assert raw("POST", base + "/elsewhere", {})[0] == 404
     assert raw("DELETE", session) == (204, None)
@@ -261,11 +261,11 @@ def test_server_logs_one_line_per_request_without_bodies():
         adapter.close()
     assert len(lines) == 4, lines
     assert lines[0].startswith("127.0.0.1 POST /sessions 201 ")
-    assert lines[1].startswith(f"127.0.0.1 POST /sessions/{adapter.session_id}/operations/create_party 200 ")
-    assert lines[2].startswith(f"127.0.0.1 POST /sessions/{adapter.session_id}/operations/get_order 500 ")
+    assert lines[1].startswith("127.0.0.1 POST /sessions/#1/operations/create_party 200 ")  # its number, not its id
+    assert lines[2].startswith("127.0.0.1 POST /sessions/#1/operations/get_order 500 ")
     assert lines[2].endswith(" ms NotFound")  # the kind of failure, not its message
-    assert lines[3].startswith(f"127.0.0.1 DELETE /sessions/{adapter.session_id} 204 ")
-    assert not any("李四" in line or "consumer" in line for line in lines)
+    assert lines[3].startswith("127.0.0.1 DELETE /sessions/#1 204 ")
+    assert not any("李四" in line or "consumer" in line or adapter.session_id in line for line in lines)
 
 
 # --- faults: a tiny server that breaks the binding in one way per path ----------------------------------
@@ -276,6 +276,10 @@ class FaultyHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def handle(self):
+        with contextlib.suppress(OSError):  # the client gave up on a hanging or trickling answer: as meant
+            super().handle()
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -344,8 +348,8 @@ def faulty():
 @pytest.mark.parametrize("op, request_, cause", [
     ("clock_now", {}, r"HTTP 200 with a body that is not JSON \(Expecting value: line 1 column 1 \(char 0\)\): '<html>It works!</html>'"),
     ("get_order", {"order_id": "O1"}, r"HTTP 500: 'Internal Server Error Traceback \(most recent call last\): \.\.\.'"),
-    ("create_party", {"kind": "consumer", "display_name": "x"}, r"no answer within 0\.3 s"),
-    ("get_after_sales", {"after_sales_id": "A1"}, r"(connection closed by the system|Remote end closed connection without response|RemoteDisconnected.*)"),
+    ("create_party", {"kind": "consumer", "display_name": "x"}, r"no complete answer within 0\.3 s \(after 0 bytes\)"),
+    ("get_after_sales", {"after_sales_id": "A1"}, r"connection closed by the system without an answer"),
     ("deliver_order", {"order_id": "O1", "outcome": "signed"}, r"HTTP 302"),
     ("place_order", CONTRACT.operations["place_order"].example["request"], r"answer cut off after 12 bytes \(88 more were announced\)"),
     ("create_product", CONTRACT.operations["create_product"].example["request"], r"no complete answer within 0\.3 s \(after \d+ bytes\)"),
@@ -450,9 +454,12 @@ class HangsOnDelivery(ReferenceAdapter):
         return super().deliver_order(request)
 
 
+SERVE_TOKEN = "test-token-0123456789"  # caaad_serve's --token; sent by every caaad run here
+
+
 def caaad(*args, env=None, timeout=60):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SUITE_DIR), os.environ.get("PYTHONPATH")])),
-           **(env or {})}
+           "CAAAD_HTTP_TOKEN": SERVE_TOKEN, **(env or {})}
     return subprocess.run([sys.executable, "-m", "caaad", *args], capture_output=True, text=True, env=env, timeout=timeout)
 
 
@@ -467,7 +474,7 @@ def caaad_run(url, out, *args, env=None):
 def caaad_serve(adapter):
     """`caaad serve --port 0` in a subprocess; yields its URL (read from its first line)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SUITE_DIR), os.environ.get("PYTHONPATH")]))}
-    process = subprocess.Popen([sys.executable, "-m", "caaad", "serve", "--adapter", adapter, "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "caaad", "serve", "--adapter", adapter, "--port", "0", "--token", SERVE_TOKEN],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         with selectors.DefaultSelector() as selector:
@@ -529,7 +536,7 @@ def test_a_system_hanging_over_http_is_an_error_after_the_timeout(runs):
     done, results = runs["hanging"]
     assert done.returncode == 1
     messages = {s["message"] for s in results["scenarios"]}
-    assert messages and all(m.endswith("/operations/deliver_order: no answer within 0.5 s") for m in messages), messages
+    assert messages and all(m.endswith("/operations/deliver_order: no complete answer within 0.5 s (after 0 bytes)") for m in messages), messages
 
 
 def test_an_unreachable_system_stops_the_run_in_one_line(runs):

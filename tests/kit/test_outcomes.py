@@ -20,8 +20,8 @@ def test_roll_up(scenario_outcomes, expected):
 
 
 class Ob:
-    def __init__(self, actor, co_actors=()):
-        self.actor, self.co_actors = actor, tuple(co_actors)
+    def __init__(self, actor, co_actors=(), strength="shall"):
+        self.actor, self.co_actors, self.strength = actor, tuple(co_actors), strength
 
 
 @pytest.mark.parametrize(("actor", "co_actors", "profile", "expected"), [

@@ -35,20 +35,30 @@ def test_one_text_resolves_per_module_and_is_looked_up_once(pytester):
         import importlib
         import caaad.steplookup
         bdd = importlib.import_module("pytest_bdd.scenario")
-        calls = []
-        def counting(step, fixturemanager, node, _lookup=caaad.steplookup._lookup):
-            calls.append((step.name, node.parent.nodeid))
-            return _lookup(step=step, fixturemanager=fixturemanager, node=node)
-        caaad.steplookup._lookup = counting
+        scans, lookups, differing = [], [], []
+        def counting(fixturemanager, node, _scan=caaad.steplookup.step_definitions):
+            scans.append(node.parent.nodeid)
+            return _scan(fixturemanager, node)
+        caaad.steplookup.step_definitions = counting
         caaad.steplookup.install()
+        cached = bdd.find_fixturedefs_for_step
+        def compared(step, fixturemanager, node):
+            got = cached(step, fixturemanager, node)
+            expected = tuple(caaad.steplookup._lookup(step=step, fixturemanager=fixturemanager, node=node))
+            lookups.append((step.name, node.parent.nodeid))
+            if got != expected:
+                differing.append(step.name)
+            return got
+        bdd.find_fixturedefs_for_step = compared
 
         def pytest_sessionfinish(session):
-            print("LOOKUPS", len(calls), len(set(calls)))
+            print("SCANS", len(scans), "LOOKUPS", len(lookups), len(set(lookups)), "DIFFERING", len(differing))
     """))
     for module in ("alpha", "beta"):
         pytester.makefile(".feature", **{f"{module}": FEATURE.format(module=module)})
         pytester.makepyfile(**{f"test_{module}": MODULE.format(feature=f"{module}.feature", module=module)})
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
     result.assert_outcomes(passed=4)
-    # 2 modules × 2 distinct step texts, each looked up once although 4 scenarios use them
-    result.stdout.fnmatch_lines(["*LOOKUPS 4 4*"])
+    # the visible definitions scanned once per module; 8 step lookups of 4 distinct (text, module), all as
+    # pytest-bdd's own lookup answers
+    result.stdout.fnmatch_lines(["*SCANS 2 LOOKUPS 8 4 DIFFERING 0*"])

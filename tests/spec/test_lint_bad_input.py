@@ -151,6 +151,37 @@ def test_modal_strength_mismatch(caaad, mini):
                                 "shall (GB/T 1.1), but strength is should", count=1)
 
 
+def test_strength_inferred_where_a_gbt_verb_gives_the_strength(caaad, mini):
+    mini.replace(C511, "        modal: 应\n        strength: shall\n",
+                 "        modal: 应\n        strength: shall\n        strength_inferred: true\n"
+                 "        classification_note: {zh: 本套件的解读, en: the kit's reading}\n")
+    lines, err = lint(caaad, mini)
+    expect_findings(lines, err, f"spec/{C511}:{mini.id_line(C511, '5.1.1.a-1')}: 5.1.1.a-1: strength_inferred, but "
+                                "the GB/T 1.1 verb '应' gives the strength: drop the flag", count=1)
+
+
+def test_strength_inferred_needs_a_classification_note(caaad, mini):
+    mini.replace(C511, "        modal: 应\n        strength: shall\n",
+                 "        modal: 应\n        strength: shall\n        strength_inferred: true\n")
+    lines, err = lint(caaad, mini)
+    assert any("'classification_note' is a required property" in line for line in lines), lines
+
+
+def test_informative_strength_outside_an_annex(caaad, mini):
+    mini.replace(C511, "        modal: 应\n        strength: shall\n", "        modal: null\n        strength: informative\n"
+                 "        classification_note: {zh: 资料性, en: informative}\n")
+    mini.replace(C511, "          mode: automated", "          mode: none")
+    lines, err = lint(caaad, mini)
+    expect_findings(lines, err, f"spec/{C511}:{mini.id_line(C511, '5.1.1.a-1')}: 5.1.1.a-1: strength informative in a "
+                                "requirement clause (only the informative annex, and all of it, is informative)")
+
+
+def test_verification_none_only_for_informative_text(caaad, mini):
+    mini.replace(C511, "          mode: automated", "          mode: none")
+    lines, err = lint(caaad, mini)
+    assert any("$.statements[0].obligations[0].verification.mode" in line for line in lines), lines
+
+
 def test_fragment_not_verbatim(caaad, mini):
     mini.replace(C511, f"zh: {O_A_1}\n", "zh: 应建立投诉处理规则，明确处理流程\n")
     lines, err = lint(caaad, mini)

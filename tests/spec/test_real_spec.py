@@ -46,8 +46,11 @@ def test_every_obligation_is_translated_classified_and_verifiable(capsys):
     rows = list(csv.DictReader(io.StringIO(export("csv", capsys))))
     assert len(rows) == len(load_spec(spec_dir()).spec.obligations)
     for row in rows:
-        assert row["text_en"].strip() and row["verification"] in ("automated", "documentary", "hybrid"), row["id"]
         assert row["fingerprint"].startswith("sha256:"), row["id"]
+        if row["strength"] == "informative":  # Annex A's text: recorded, states no requirement, never verified
+            assert row["id"] == "A.1-1" and row["verification"] == "none" and row["text_en"].strip()
+            continue
+        assert row["text_en"].strip() and row["verification"] in ("automated", "documentary", "hybrid"), row["id"]
         if row["verification"] != "automated":
             evidence = json.loads(row["evidence"])
             assert evidence and all(e["criterion"]["zh"] and e["criterion"]["en"] for e in evidence), row["id"]
@@ -68,3 +71,39 @@ def test_platform_time_limits_are_named_parameters_with_legal_ceilings():
     spec = load_spec(spec_dir()).spec
     refund = [p for o in spec.obligations.values() for p in o.params if p.name == "refund_after_receipt"]
     assert refund and all(p.kind == "platform_rule" and p.value is None and p.legal_max == 7 for p in refund)
+
+
+def test_every_modal_less_item_names_its_ground_and_the_doubtful_ones_say_so(capsys):
+    """GB/T 1.1-2020 reads an item without a modal verb as a statement: the lead-in is no ground for a strength.
+    Every such record names a ground (the same sentence's verb, a parallel 应 clause, a law) or is flagged."""
+    spec = load_spec(spec_dir()).spec
+    modal_less = [o for o in spec.obligations.values() if o.modal is None and not o.informative]
+    assert len(modal_less) == 20  # the 21 the review found, less 5.2.1.b-1, whose 要 is a modal verb
+    for o in modal_less:
+        note = o.classification_note.zh
+        assert "引导语所列" not in note, o.id  # the old, unsound ground
+        assert o.strength_inferred or any(w in note for w in ("第", "同句", "平行", "前提")), o.id
+    inferred = {o.id for o in spec.obligations.values() if o.strength_inferred}
+    assert {"5.1.3.d-1", "5.1.3.e-2", "5.2.1.b-1"} <= inferred
+    assert {"5.4.1.a-4", "5.4.2.b-3", "5.4.4.d-3"}.isdisjoint(inferred)  # the law or the sentence's 应 decides
+    assert spec.obligations["5.2.1.b-1"].modal == "要"
+    assert main(["spec", "show", "5.1.3.d-1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("5.1.3.d-1  shall (strength inferred) (no modal verb)") and "5.1.1.c" in out
+
+
+def test_annex_a_is_informative_and_in_no_profile():
+    from caaad import outcomes
+    spec = load_spec(spec_dir()).spec
+    a1 = spec.obligations["A.1-1"]
+    assert a1.informative and a1.mode == "none" and "A.1-2" not in spec.obligations
+    assert a1.text.en == "The complaint-handling flow chart is given in Figure A.1."
+    assert not any(outcomes.in_profile(a1, p) for p in outcomes.PROFILES)
+    assert [o.id for o in spec.obligations.values() if o.informative] == ["A.1-1"]
+
+
+def test_actors_the_review_corrected():
+    spec = load_spec(spec_dir()).spec
+    assert spec.obligations["5.3.4.b-1"].actor == "live_room_operator"
+    named = spec.obligations["5.6.1-1"]
+    assert {named.actor, *named.co_actors} == {"platform", "merchant", "live_room_operator", "anchor_marketing_staff"}

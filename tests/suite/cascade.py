@@ -16,21 +16,29 @@ import os
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from batch import CONSOLE_FILE, EXIT_FILE
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = "caaad.reference_impl.adapter:ReferenceAdapter"
 
 
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
+
+
+def _results(adapter: str, out: Path, stderr: str) -> dict:
+    results = out / "results.json"
+    assert results.is_file(), f"{adapter}: no results.json; stderr: {stderr[-500:]}"
+    return json.loads(results.read_text(encoding="utf-8"))
+
+
 def run_suite(adapter: str, out: Path, *args: str) -> tuple[int, dict]:
     """`python -m caaad run --adapter <adapter>` as a vendor runs it; its exit code and results.json."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run([sys.executable, "-m", "caaad", "run", "--adapter", adapter, "--out", str(out), *args],
-                          capture_output=True, text=True, env=env, timeout=600)
-    results = out / "results.json"
-    assert results.is_file(), f"{adapter}: no results.json; stderr: {done.stderr[-500:]}"
-    return done.returncode, json.loads(results.read_text(encoding="utf-8"))
+                          capture_output=True, text=True, env=_env(), timeout=600)
+    return done.returncode, _results(adapter, out, done.stderr)
 
 
 def adapter_of(name: str) -> str:
@@ -38,10 +46,21 @@ def adapter_of(name: str) -> str:
 
 
 def run_all(names: list[str], base: Path, workers: int = 2) -> dict[str, tuple[int, dict]]:
-    def one(name):
-        return name, run_suite(adapter_of(name), base / name)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(one, names))
+    """`caaad run` for each variant: `workers` processes at once, each running its share of the variants one
+    after the other in one interpreter (batch.py), so that start-up is paid once per worker, not per variant."""
+    shares = [names[i::workers] for i in range(workers) if names[i::workers]]
+    procs = [subprocess.Popen([sys.executable, str(HERE / "batch.py"), str(base),
+                               *(f"{name}={adapter_of(name)}" for name in share)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+             for share in shares]
+    stderr = [p.communicate(timeout=1800)[1] for p in procs]
+    runs = {}
+    for name in names:
+        out = base / name
+        console = (out / CONSOLE_FILE).read_text(encoding="utf-8") if (out / CONSOLE_FILE).is_file() else "\n".join(stderr)
+        assert (out / EXIT_FILE).is_file(), f"{name}: the batch stopped before it; output: {console[-500:]}"
+        runs[name] = int((out / EXIT_FILE).read_text(encoding="ascii")), _results(adapter_of(name), out, console)
+    return runs
 
 
 def failing(results: dict) -> set[str]:
