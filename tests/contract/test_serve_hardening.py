@@ -1,6 +1,5 @@
 """`caaad serve` safe to share: bearer token, limits per client, 413, request-schema 400, keep-alive."""
 
-import contextlib
 import http.client
 import threading
 import json
@@ -10,19 +9,9 @@ import pytest
 from caaad.contract import AdapterLoadError, load_adapter
 from caaad.contract.http import HttpAdapter
 from caaad.serve import make_server
+from httpfakes import running
 
 
-
-@contextlib.contextmanager
-def running(server):
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 TOKEN = "a-test-token-0123456789"
 
