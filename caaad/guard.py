@@ -4,7 +4,7 @@ A Python adapter runs inside the kit's process, so it can raise SystemExit, Keyb
 pytest's outcome exceptions (pytest.skip, pytest.exit), all BaseExceptions that would otherwise end the
 run or decide a scenario's outcome on the system's behalf: a CI would read "conformant". Such an
 exception becomes an error of the operation it was raised in. A KeyboardInterrupt is the user's only when
-SIGINT was really delivered to this process, which `watch_interrupts` records.
+SIGINT (or SIGTERM) was really delivered to this process, which `watch_interrupts` records.
 """
 
 import signal
@@ -13,16 +13,18 @@ _interrupted = False
 
 
 def watch_interrupts() -> None:
-    """Record real SIGINTs from now on (installed by the kit's plugin in every process that runs steps)."""
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        return  # someone else (a debugger, xdist's worker) handles it: leave their handler in place
-
-    def on_sigint(signum, frame):
+    """Record real SIGINTs from now on (installed by the kit's plugin in every process that runs steps). SIGTERM
+    (a CI cancelling the job, `kill`) stops a run as Ctrl-C does, so that its scenarios' teardown still ends
+    their sessions on a shared server instead of leaving them open until they expire."""
+    def on_interrupt(signum, frame):
         global _interrupted
         _interrupted = True
         signal.default_int_handler(signum, frame)
 
-    signal.signal(signal.SIGINT, on_sigint)
+    # someone else (a debugger, xdist's worker, caaad serve) handles a signal: leave their handler in place
+    for signum, untouched in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL)):
+        if signal.getsignal(signum) is untouched:
+            signal.signal(signum, on_interrupt)
 
 
 def raised_by_system(exc: BaseException) -> bool:

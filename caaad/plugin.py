@@ -25,6 +25,7 @@ import pytest
 from . import outcomes
 from .limits import DEFAULT_SCENARIO_LIMIT_S, Limits, TimeLimitReached, time_limit
 from .paths import features_dir, spec_dir, steps_dir
+from .personal import vendor_line
 
 DEFAULT_ADAPTER = "caaad.reference_impl.adapter:ReferenceAdapter"
 _PROPERTY = "caaad"
@@ -215,7 +216,7 @@ def _classify(report, call) -> tuple[str, str]:
         kind = outcomes.NOT_APPLICABLE if reason.startswith(outcomes.NOT_APPLICABLE) else outcomes.NOT_TESTED
         return kind, reason
     error = call.excinfo.value if call.excinfo else None
-    text = _one_line(error) if error is not None else "failed"
+    text = vendor_line(error) if error is not None else "failed"
     if isinstance(error, CapabilityMissing):
         return outcomes.NOT_TESTED, f"{outcomes.NOT_TESTED}: {text}"
     if isinstance(error, PreconditionNotReachable):  # a set-up not reached is no verdict on the check
@@ -225,11 +226,6 @@ def _classify(report, call) -> tuple[str, str]:
     if isinstance(error, AssertionError) and report.when == "call":
         return outcomes.FAILED, text
     return outcomes.ERROR, f"{type(error).__name__}: {text}" if error is not None else "error"
-
-
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip().split("\nassert ")[0].replace("\n", " ")
-    return text[:600] or type(error).__name__
 
 
 class ResultCollector:

@@ -10,6 +10,7 @@ from collections import Counter
 
 from . import __version__, outcomes
 from .paths import features_dir
+from .personal import vendor_line
 from .scenarios import index_features
 
 RESULTS_FORMAT = 1
@@ -22,7 +23,7 @@ def describe_adapter(adapter_spec: str) -> tuple[dict | None, str | None]:
         with opened_adapter(adapter_spec) as adapter:
             return ContractClient(adapter).describe(), None
     except Exception as e:  # reported in results.json and by `caaad run`; scenarios show it as error
-        return None, f"{type(e).__name__}: {e}"
+        return None, f"{type(e).__name__}: {vendor_line(e)}"
 
 
 def build_results(*, scenarios, spec, adapter, profile, started, finished) -> dict:

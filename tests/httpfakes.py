@@ -6,6 +6,7 @@ Faults that wait (hang, trickle) wait at most HOLD_S, and stop at once when the 
 that fails never leaves a thread behind for long."""
 
 import contextlib
+import itertools
 import json
 import socket
 import threading
@@ -16,11 +17,12 @@ from caaad.contract import load_contract
 from caaad.reference_impl.adapter import ReferenceAdapter
 
 CONTRACT = load_contract()
-HOLD_S = 60.0  # longer than any bound a test sets: a fault the client does not cut off makes the test fail
+HOLD_S = 120.0  # longer than any bound a test sets: a fault the client does not cut off makes the test fail
 HUGE_BYTES = 40 * 1024 * 1024  # more than the client's MAX_RESPONSE_BYTES (32 MiB)
 # What a crash page of a vendor's system may carry: personal data the kit must never copy into its reports.
-CRASH_PAGE = ("Internal Server Error: order of 张三, mobile 13812345678, ID 11010519491231002X, "
-              "mail zhang.san@example.com\nTraceback (most recent call last):\n  ...")
+CRASH_PAGE = ("张三 13812345678 11010519491231002X zhang.san@example.com: Internal Server Error\n"
+              "Traceback (most recent call last):\n  ...")
+PERSONAL = ("13812345678", "11010519491231002X", "zhang.san@example.com")
 FAULTS = ("hang", "trickle", "error500", "bad_json", "drift", "cut_off", "huge", "drop", "redirect", "slow", "die")
 
 
@@ -45,7 +47,9 @@ def free_port() -> int:
 
 
 class FakeVendor(ThreadingHTTPServer):
-    """The reference system over the binding, with `faults` {operation: fault (one of FAULTS)}.
+    """The reference system over the binding, with `faults` {operation: fault (one of FAULTS)}; a list of faults
+    instead gives the first session that calls the operation the first fault, the next session the next, and
+    sessions after the last none (so that one run of several scenarios meets several faults).
 
     Session ids are s1, s2, … in the order opened. `slow_s` is the delay of the "slow" fault; "die" stops the
     whole server at that call (listener and every open connection), as a crashed system does."""
@@ -53,19 +57,32 @@ class FakeVendor(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, faults: dict[str, str], slow_s: float = 0.1):
-        unknown = set(faults.values()) - set(FAULTS)
+        unknown = {f for v in faults.values() for f in ([v] if isinstance(v, str) else v)} - set(FAULTS)
         assert not unknown, f"no such fault: {unknown}"
         self.faults, self.slow_s = faults, slow_s
+        self._met: dict[str, list[str]] = {}  # operation → sessions that called it, in order
         self.sessions: dict[str, ReferenceAdapter] = {}
         self.closed = threading.Event()
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._numbers = itertools.count(1)
         super().__init__(("127.0.0.1", 0), _FakeHandler)
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
+
+    def fault(self, session_id: str, op: str) -> str | None:
+        fault = self.faults.get(op)
+        if fault is None or isinstance(fault, str):
+            return fault
+        with self._lock:
+            met = self._met.setdefault(op, [])
+            if session_id not in met:
+                met.append(session_id)
+            rank = met.index(session_id)
+        return fault[rank] if rank < len(fault) else None
 
     def die(self) -> None:
         """Stop answering at once: no listener, every connection reset."""
@@ -106,11 +123,11 @@ class _FakeHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         parts = [p for p in self.path.split("/") if p]
         if parts == ["sessions"]:
-            session_id = f"s{len(self.server.sessions) + 1}"
+            session_id = f"s{next(self.server._numbers)}"
             self.server.sessions[session_id] = ReferenceAdapter()
             return self._answer(201, json.dumps({"session_id": session_id}).encode())
         session, op = self.server.sessions.get(parts[1]), parts[-1]
-        fault = self.server.faults.get(op)
+        fault = self.server.fault(parts[1], op)
         if fault is not None and fault != "slow":
             return getattr(self, "_" + fault)(op)
         if fault == "slow":

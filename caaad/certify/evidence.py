@@ -8,7 +8,6 @@ against the certification date, artefacts against their sha256, and text that lo
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -19,17 +18,12 @@ from jsonschema import Draft202012Validator
 
 from .. import outcomes, yamlio
 from ..findings import Finding
+from ..personal import PERSONAL_DATA  # never in an evidence file
 from .days import parse_day
 from .rules import load_rules
 
 SCHEMA = Path(__file__).with_name("evidence.schema.json")
 FORMAT = 1
-# Text that must never be in an evidence file: people's contact details and identity numbers.
-PERSONAL_DATA = (
-    (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "a mobile phone number"),
-    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "an e-mail address"),
-    (re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])"), "an identity card number"),
-)
 
 
 @dataclass(frozen=True)
