@@ -96,3 +96,10 @@ class LoopsOnOrder(ReferenceAdapter):
                 pass
             except Exception:
                 continue
+
+
+class LeaksPersonalData(ReferenceAdapter):
+    """Fails with an error text that carries a consumer's mobile number, ID card number and e-mail address."""
+
+    def place_order(self, request):
+        raise RuntimeError("no account for 13912345678 (ID 110105194912310021, mail li.si@example.com.cn)")

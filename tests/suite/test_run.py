@@ -295,3 +295,14 @@ def test_bad_out_directory_is_one_line(tmp_path):
     blocker.write_text("x")
     done, _ = caaad_run(out=blocker / "sub")
     assert done.returncode == 2 and done.stderr.startswith(f"caaad: --out {blocker / 'sub'}:")
+
+
+def test_personal_data_in_a_systems_error_never_reaches_the_reports_or_the_console(tmp_path):
+    done, results = caaad_run("--adapter", "bad_adapters:LeaksPersonalData", "-k", "混合支付", "-v", out=tmp_path / "out")
+    assert done.returncode == 1 and {s["outcome"] for s in results["scenarios"]} == {"error"}
+    redacted = "no account for [mobile phone number] (ID [identity card number], mail [e-mail address])"
+    assert all(redacted in s["message"] for s in results["scenarios"]), results["scenarios"][0]["message"]
+    for text in [done.stdout, done.stderr] + [(tmp_path / "out" / f).read_text(encoding="utf-8")
+                                              for f in ("results.json", "junit.xml", "report.md", "report.html")]:
+        assert not re.search(r"13912345678|110105194912310021|li\.si@", text)
+    assert redacted in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
