@@ -4,11 +4,10 @@
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from . import __version__
 from .guard import watch_interrupts
-from .usage import UsageError, load_clean_spec, spec_path
+from .usage import UsageError, load_clean_spec, spec_path, write_output
 
 
 def cmd_lint(args) -> int:
@@ -35,10 +34,7 @@ def cmd_lint(args) -> int:
 def cmd_export(args) -> int:
     from .export import export_csv, export_json
     text = (export_json if args.format == "json" else export_csv)(load_clean_spec(args.spec))
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    write_output(text if args.output or text.endswith("\n") else text + "\n", args.output)
     return 0
 
 
@@ -61,8 +57,16 @@ def cmd_accept(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one line (argparse prints its whole usage block first); every
+    subcommand's parser is one of these too (add_subparsers makes them of the parent's class)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="caaad", description="Conformance kit for T/CAAAD 001—2023 网络直播营销售后服务规范")
+    parser = _Parser(prog="caaad", description="Conformance kit for T/CAAAD 001—2023 网络直播营销售后服务规范")
     parser.add_argument("--version", action="version", version=f"caaad {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

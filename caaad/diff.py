@@ -7,12 +7,11 @@ text changed (their fingerprints differ) are marked, so a new failure can be rea
 """
 
 import json
-import sys
 from pathlib import Path
 
 from . import outcomes
 from .results import FAILING, scenario_title
-from .usage import UsageError
+from .usage import UsageError, write_output
 
 KINDS = ("newly_failing", "no_longer_passing", "newly_passing", "still_failing")
 _TITLES = {
@@ -40,10 +39,7 @@ def cmd_diff(args) -> int:
     result = compare(old, new)
     result["old"]["file"], result["new"]["file"] = args.old, args.new
     text = json.dumps(result, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else render_markdown(result)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(text, args.output)
     return 1 if result["regressed"] else 0
 
 

@@ -15,14 +15,13 @@ UUIDs are derived from the run (version 5), so exporting the same run twice give
 """
 
 import json
-import sys
 import uuid
 from pathlib import Path
 
 from . import __version__, outcomes
 from .diff import load as load_results
 from .results import scenario_title
-from .usage import UsageError
+from .usage import UsageError, write_output
 
 OSCAL_VERSION = "1.2.1"
 NS = "https://caaad.example/ns/oscal"  # the kit's own property names (outcome, location, obligation)
@@ -45,10 +44,7 @@ def cmd_oscal(args) -> int:
     results = load_results(args.results)
     evidence = load_evidence(args.evidence, results) if args.evidence else []
     text = json.dumps(assessment_results(results, evidence), ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(text, args.output)
     return 0
 
 

@@ -77,6 +77,8 @@ def cmd_run(args) -> int:
     from .usage import UsageError
     _check_selection(args)
     _check_system(args.adapter)
+    if not args.out.strip():  # Path("") is the current folder: the reports would land there unasked
+        raise UsageError("--out '': name the folder for the reports (default caaad-report)")
     out = Path(args.out)
     _check_writable(out)
     _check_features()
@@ -170,6 +172,8 @@ def _check_selection(args) -> None:
     for flag, expression in (("-k", args.k), ("-m", args.m)):
         if expression is None:
             continue
+        if not expression.strip():  # e.g. `-k "$SCENARIOS"` with the variable unset: not a wish for everything
+            raise UsageError(f"{flag} {expression!r}: an empty expression; leave {flag} out to run every scenario")
         try:
             compiled = Expression.compile(expression)
         except SyntaxError as e:

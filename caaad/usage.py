@@ -1,5 +1,6 @@
 """Errors a user causes on the command line, and the spec as the commands load it."""
 
+import sys
 from pathlib import Path
 
 from .paths import spec_dir
@@ -17,6 +18,18 @@ def read_input(path: Path, option: str) -> bytes:
         raise UsageError(f"{option} {path}: no such file") from None
     except OSError as e:
         raise UsageError(f"{option} {path}: {e.strerror}") from None
+
+
+def write_output(text: str, output: str | None, option: str = "--output") -> None:
+    """Text into the file an option names, or to standard output without one; a file that cannot be written
+    (no such folder, a folder, read-only) is one line, not a traceback."""
+    if not output:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"{option} {output}: {e.strerror or e}") from None
 
 
 def spec_path(value: str | None) -> Path:

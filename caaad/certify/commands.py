@@ -188,6 +188,8 @@ def _results(path: str) -> dict:
     try:
         return load_results(Path(path), path)
     except InputError as e:
+        if len(e.findings) == 1:  # e.g. no such file: the one line says it
+            raise UsageError(f"--results {e.findings[0]}") from None
         for f in e.findings:
             print(f)
         raise UsageError(f"--results {path}: {len(e.findings)} problem(s): not a results.json of caaad run") from None

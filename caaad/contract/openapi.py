@@ -8,7 +8,6 @@ GET /openapi.json.
 """
 
 import json
-import sys
 from typing import Any
 
 from .schema import Contract, load_contract
@@ -143,13 +142,6 @@ def cmd_markdown(args) -> int:
 
 
 def _write(text: str, output: str | None) -> int:
-    if output:
-        from ..usage import UsageError
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as e:
-            raise UsageError(f"--output {output}: {e.strerror}") from None
-    else:
-        sys.stdout.write(text)
+    from ..usage import write_output
+    write_output(text, output)
     return 0

@@ -9,10 +9,8 @@ import json
 import os
 import re
 import selectors
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
