@@ -377,9 +377,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             if self.close_connection:
                 self.send_header("Connection", "close")
-            self.end_headers()
-            if body:
-                self.wfile.write(body)
+            # headers and body in one write, so one segment (end_headers() and a write of the body were two)
+            self._headers_buffer += [b"\r\n", body]
+            self.flush_headers()
         except OSError:  # the client went away; nothing to tell it
             self.close_connection = True
 

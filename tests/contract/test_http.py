@@ -261,7 +261,7 @@ def faulty():
 
 @pytest.mark.parametrize("op, request_, cause", [
     ("clock_now", {}, r"HTTP 200 with a body that is not JSON \(Expecting value: line 1 column 1 \(char 0\)\): '<html>It works!</html>'"),
-    ("get_order", {"order_id": "O1"}, r"HTTP 500: '张三 13812345678 .+ Internal Server Error Traceback .+…'"),
+    ("get_order", {"order_id": "O1"}, r"HTTP 500: '张三 13812345678 .+: Internal Server Error .*…'"),
     ("create_party", {"kind": "consumer", "display_name": "x"}, r"no complete answer within 0\.3 s \(after 0 bytes\)"),
     ("get_after_sales", {"after_sales_id": "A1"}, r"connection closed by the system without an answer"),
     ("deliver_order", {"order_id": "O1", "outcome": "signed"}, r"HTTP 302"),
