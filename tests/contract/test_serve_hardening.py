@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -198,3 +199,22 @@ def test_sessions_on_disk_keep_every_acknowledged_write_through_kill_9(tmp_path,
             if extra["product"]["product_id"] == f"G{len(titles) + 2}":  # the write in flight was journaled whole
                 assert restored.get_product({"product_id": f"G{len(titles) + 1}"})["product"]["title"] == \
                     f"{restored.session_id[:6]}-{len(titles)}"
+
+
+def test_the_http_page_states_the_defaults_of_the_code():
+    from caaad import limits, serve
+    from caaad.contract import http
+    page = (Path(__file__).resolve().parents[2] / "docs" / "vendors" / "http.md").read_text(encoding="utf-8")
+    rows = {
+        "`caaad run --timeout S` (or `CAAAD_HTTP_TIMEOUT`)": f"{http.DEFAULT_TIMEOUT:g} s",
+        "`caaad run --scenario-timeout S`": f"{limits.DEFAULT_SCENARIO_LIMIT_S:g} s",
+        "size of one answer": f"{http.MAX_RESPONSE_BYTES // 2**20} MiB",
+        "`--session-idle S`": f"{serve.SESSION_IDLE_S:g} s",
+        "`--max-sessions N`": f"{serve.MAX_SESSIONS} (",
+        "`--max-sessions-per-client N`": f"{serve.MAX_SESSIONS_PER_CLIENT} (",
+        "`--idle-connection S`": f"{serve.IDLE_CONNECTION_S:g} s",
+        "size of one request body": f"{serve.MAX_REQUEST_BYTES // 2**20} MiB",
+    }
+    for cell, default in rows.items():
+        line = next(line for line in page.splitlines() if cell in line)
+        assert f"| {default}" in line, (cell, default, line)
