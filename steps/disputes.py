@@ -185,7 +185,7 @@ def decided_by_agreement(obligations, sut, ctx: Scenario):
             f"agreement, upheld, remedy return_refund expected; got {decision}")
 
 
-@when(p('商家与消费者达成补充协议：商家于 "{moment}" (北京时间) 前部分退款 "{amount:d}" 分，消费者保留商品'))
+@when(p('商家与消费者达成补充协议：商家于 "{moment}" (北京时间) 前部分退款 "{amount:yuan}" 元，消费者保留商品'))
 def supplementary_agreement(sut, ctx: Scenario, moment: str, amount: int):
     answer = sut.call("record_agreement", {
         "order_id": ctx.order["order_id"], "after_sales_id": ctx.after_sales["after_sales_id"],

@@ -154,7 +154,7 @@ def reused_key_does_not_swallow(sut, ctx: Scenario, title: str):
 
 # --- a line's refunds over all its requests ----------------------------------------------------------------------
 
-@when(p('消费者于 "{moment}" (北京时间) 就{problem}商品申请部分退款 "{amount:d}" 分'))
+@when(p('消费者于 "{moment}" (北京时间) 就{problem}商品申请部分退款 "{amount:yuan}" 元'))
 def partial_refund_of(sut, ctx: Scenario, moment: str, problem: str, amount: int):
     advance_to(sut, scenario_time(ctx, moment))
     line = ctx.order["lines"][0]

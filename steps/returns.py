@@ -280,7 +280,7 @@ def ship_return(sut, ctx: Scenario):
     ship_back(sut, ctx, 0)
 
 
-@when(p('消费者寄回商品，支付退货运费 "{freight:d}" 分'))
+@when(p('消费者寄回商品，支付退货运费 "{freight:yuan}" 元'))
 def ship_return_paying(sut, ctx: Scenario, freight: int):
     ship_back(sut, ctx, freight)
 
@@ -290,7 +290,7 @@ def ship_return_without_gift(sut, ctx: Scenario, gift: str):
     ship_back(sut, ctx, 0, (gift,))
 
 
-@when(p('消费者寄回商品，支付退货运费 "{freight:d}" 分，但未寄回赠品 "{gift}"'))
+@when(p('消费者寄回商品，支付退货运费 "{freight:yuan}" 元，但未寄回赠品 "{gift}"'))
 def ship_return_paying_without_gift(sut, ctx: Scenario, freight: int, gift: str):
     ship_back(sut, ctx, freight, (gift,))
 
@@ -418,7 +418,7 @@ def refunds_text(state: dict) -> str:
 # to the consumer (5.1.3.c) and conforms. That no request is refunded twice is a rule of its own, checked by
 # the scenarios about repeated requests, not by every refund.
 
-@then(p('消费者获得的退款不少于 "{amount:d}" 分'))
+@then(p('消费者获得的退款不少于 "{amount:yuan}" 元'))
 def refund_at_least(obligations, sut, ctx: Scenario, amount: int):
     state = refresh(sut, ctx)
     assert owed_total(state) >= amount, (
@@ -427,7 +427,7 @@ def refund_at_least(obligations, sut, ctx: Scenario, amount: int):
         f"{owed_total(state)} fen (scheduled or paid): {refunds_text(state)}; settlement {state['settlement']}")
 
 
-@then(p('消费者获得的退款不少于货款 "{amount:d}" 分，商品页标明退货包运费的另加退货运费'))
+@then(p('消费者获得的退款不少于货款 "{amount:yuan}" 元，商品页标明退货包运费的另加退货运费'))
 def refund_with_freight_as_shown(obligations, sut, ctx: Scenario, amount: int):
     state = refresh(sut, ctx)
     freight = state["return_shipment"]["freight_paid_fen"] if free_return_shipping_shown(sut, ctx) else 0
@@ -437,7 +437,7 @@ def refund_with_freight_as_shown(obligations, sut, ctx: Scenario, amount: int):
         f"the system owes {owed_total(state)} fen (scheduled or paid): {refunds_text(state)}")
 
 
-@then(p('消费者获得的退款为 "{full:d}" 分，或扣除原发货运费 "{freight:d}" 分后为 "{reduced:d}" 分'))
+@then(p('消费者获得的退款为 "{full:yuan}" 元，或扣除原发货运费 "{freight:yuan}" 元后为 "{reduced:yuan}" 元'))
 def refund_with_optional_freight_deduction(obligations, sut, ctx: Scenario, full: int, freight: int, reduced: int):
     state = refresh(sut, ctx)
     total = owed_total(state)
@@ -528,7 +528,7 @@ def not_refused_for_gift(obligations, sut, ctx: Scenario):
     assert owed_total(state) > 0, f"{obligations}: the return must still be refunded; {refunds_text(state)}"
 
 
-@then(p('赠品 "{gift}" 折价不超过 "{cap:d}" 分，退款不少于 "{minimum:d}" 分'))
+@then(p('赠品 "{gift}" 折价不超过 "{cap:yuan}" 元，退款不少于 "{minimum:yuan}" 元'))
 def gift_charge(obligations, sut, ctx: Scenario, gift: str, cap: int, minimum: int):
     state = refresh(sut, ctx)
     charges = state["settlement"]["gift_charges"]
