@@ -99,6 +99,8 @@ def accepted_as_promised(obligations, sut, ctx: Scenario):
         f"{obligations} (7D Art 5, SPC Art 10): the merchant's after-sales promise and listing are kept when the "
         f"consumer invokes them ({terms}; a request on day {days_after_signing(ctx)} after signing); "
         f"{situation(ctx)}: got {summary(state)}")
+    # The return leg is one party in the contract: it must be the merchant's when every returned product carries
+    # the promise. A parcel mixing goods with and without it may be shared; the promised share is checked in money.
     if all(p_["free_return_shipping"] for _, p_ in promised):
         instructions = state["return_instructions"]
         assert state["freight"]["return_leg"] == "merchant" and (

@@ -253,7 +253,23 @@ DELIVERY_PROBLEM = {"错发": "wrong_item", "漏发": "missing_item"}
 
 @given(p('订单于 "{moment}" (北京时间) 签收，商家{problem:w}了商品'))
 def signed_with_delivery_problem(sut, ctx: Scenario, moment: str, problem: str):
+    sign_with_problem(sut, ctx, moment, problem, ctx.order["lines"][0])
+
+
+@given(p('订单于 "{moment}" (北京时间) 签收，商家{problem:w}了 "{title}"'))
+def signed_with_problem_of(sut, ctx: Scenario, moment: str, problem: str, title: str):
+    sign_with_problem(sut, ctx, moment, problem, line_of(ctx, title))
+
+
+def sign_with_problem(sut, ctx: Scenario, moment: str, problem: str, line: dict) -> None:
     kind = DELIVERY_PROBLEM[problem]
-    line = ctx.order["lines"][0]
     sign_for(sut, ctx, scenario_time(ctx, moment), [{"line_id": line["line_id"], "kind": kind, "quantity": 1}])
     ctx.notes["delivery_problem"] = kind
+    ctx.notes["problem_line"] = line
+
+
+def problem_line(ctx: Scenario) -> dict:
+    """The order line the merchant sent wrongly or left out (noted when the consumer signed)."""
+    if "problem_line" not in ctx.notes:
+        raise ScenarioError("the scenario has not signed for an order with a wrong or missing item")
+    return ctx.notes["problem_line"]

@@ -13,7 +13,7 @@ from caaad.preconditions import PreconditionNotReachable
 from .common import (ACCEPTED_STATUSES, CHINA, DAY, PARTY, PAYMENT_METHOD, REASON_WORDS, REJECTION,
                      Scenario, advance_to, china, describe_span, format_payments, now, owed_refunds, owed_total, p,
                      parse_payments, parse_timestamp, platform_rule, refresh, rule_span, scenario_time, summary)
-from .orders import line_of, product, shown_product
+from .orders import line_of, problem_line, product, shown_product
 
 # What the standard requires of each ground, for assertion messages (after the scenario's obligation ids).
 RULE = {
@@ -74,6 +74,7 @@ def file_request(sut, ctx: Scenario, ground: str, remedy: str, lines: list[dict]
     request = after_sales_request(ctx, ground, remedy, lines, amount, refund_channel)
     ctx.after_sales = sut.call("request_after_sales", request)["after_sales"]
     ctx.notes["requested_at"] = now(sut)
+    ctx.notes.setdefault("filed", {})[ctx.after_sales["after_sales_id"]] = ctx.after_sales  # for checks over the order
     return ctx.after_sales
 
 
@@ -173,7 +174,7 @@ def transit_damage_request(sut, ctx: Scenario, moment: str, service: str):
 @when(p('消费者于 "{moment}" (北京时间) 就{problem}商品申请"{service}"'))
 def wrong_or_missing_request(sut, ctx: Scenario, moment: str, problem: str, service: str):
     advance_to(sut, scenario_time(ctx, moment))
-    line = ctx.order["lines"][0]
+    line = problem_line(ctx)
     remedy = REMEDY[service]
     amount = line["paid_fen"] // line["quantity"] if remedy == "partial_refund" else None
     ctx.notes["partial_refund_fen"] = amount
@@ -437,6 +438,21 @@ def refund_with_freight_as_shown(obligations, sut, ctx: Scenario, amount: int):
         f"the system owes {owed_total(state)} fen (scheduled or paid): {refunds_text(state)}")
 
 
+@then(p('消费者垫付的退货运费中，承诺退货包运费的商品分摊的 "{least:yuan}" 元由商家退还'))
+def promised_share_of_return_freight(obligations, sut, ctx: Scenario, least: int):
+    """A promise of free return shipping is made per product (7D Art 18): returned in one parcel with goods
+    without the promise, the promised goods' share of the return freight is still the merchant's. Bearing the
+    whole parcel's freight is more favourable and conforms; the consumer never gets back more than was paid."""
+    state = refresh(sut, ctx)
+    paid = state["return_shipment"]["freight_paid_fen"] if state["return_shipment"] else 0
+    refunded = state["settlement"]["return_freight_refunded_fen"] if state["settlement"] and owed_refunds(state) else 0
+    assert least <= refunded <= paid, (
+        f"{obligations} (7D Art 18, CPL Art 16): the merchant promised free return shipping for some of the goods "
+        f"returned; of the {paid} fen return freight the consumer advanced, at least their share of {least} fen comes "
+        f"back (at most {paid} fen); the system gives back {refunded} fen: {refunds_text(state)}; "
+        f"settlement {state['settlement']}")
+
+
 @then(p('消费者获得的退款为 "{full:yuan}" 元，或扣除原发货运费 "{freight:yuan}" 元后为 "{reduced:yuan}" 元'))
 def refund_with_optional_freight_deduction(obligations, sut, ctx: Scenario, full: int, freight: int, reduced: int):
     state = refresh(sut, ctx)
@@ -526,6 +542,40 @@ def not_refused_for_gift(obligations, sut, ctx: Scenario):
         f"{obligations}: a gift that is not returned is charged or deducted, never a ground to refuse the return; "
         f"got {summary(state)}")
     assert owed_total(state) > 0, f"{obligations}: the return must still be refunded; {refunds_text(state)}"
+
+
+# --- outbound freight of goods the merchant is at fault for -------------------------------------------------
+
+@then(p('该订单各售后申请退还的发货运费合计不少于 "{least:yuan}" 元，且不超过消费者支付的发货运费 "{paid:yuan}" 元'))
+def outbound_freight_within(obligations, sut, ctx: Scenario, least: int, paid: int):
+    check_outbound_freight(obligations, sut, ctx, least, paid)
+
+
+@then(p('该订单各售后申请退还的发货运费合计为消费者支付的全部发货运费 "{paid:yuan}" 元'))
+def outbound_freight_whole(obligations, sut, ctx: Scenario, paid: int):
+    check_outbound_freight(obligations, sut, ctx, paid, paid)
+
+
+def check_outbound_freight(obligations: str, sut, ctx: Scenario, least: int, paid: int):
+    """The merchant bears the transport of the goods it is at fault for (CPL Art 24 para 2; 5.4.4.d "相关发货及
+    退货运费由商家自行承担"): of the outbound freight the consumer paid, at least the share of those goods comes
+    back, and over all the order's requests never more than was paid. Giving back the whole freight for one
+    faulty line is more than the law asks and conforms. The scenarios give the lines equal prices where a share
+    is checked, so a share by value and a share by item agree."""
+    charged = sut.call("get_order", {"order_id": ctx.order["order_id"]})["order"]["shipping_charged_fen"]
+    if charged != paid:
+        raise PreconditionNotReachable(f"the scenario needs an order on which the consumer paid {paid} fen outbound "
+                                       f"freight; the system charged {charged} fen")
+    total, parts = 0, []
+    for after_sales_id in ctx.notes.get("filed", {}):
+        state = sut.call("get_after_sales", {"after_sales_id": after_sales_id})["after_sales"]
+        refunded = state["settlement"]["outbound_freight_refunded_fen"] if state["settlement"] else 0
+        total += refunded
+        parts.append(f"{after_sales_id} ({state['ground']}/{state['remedy']}, {summary(state)}): {refunded} fen")
+    assert least <= total <= paid, (
+        f"{obligations} (CPL Art 24): the merchant bears the outbound freight of the goods it is at fault for: of the "
+        f"{paid} fen the consumer paid, at least {least} fen comes back by now, and never more than {paid} fen over "
+        f"all the order's requests; the system gives back {total} fen: " + "; ".join(parts))
 
 
 @then(p('赠品 "{gift}" 折价不超过 "{cap:yuan}" 元，退款不少于 "{minimum:yuan}" 元'))

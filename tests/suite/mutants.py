@@ -440,3 +440,26 @@ def _bundle_items_at_list_price(self, record, order, inspected, gift_checks, ret
 BundleListPriceRefund = _service_variant(
     "BundleListPriceRefund", "Refunds a bundle item returned at its list price, more than was paid for it.",
     _settle_return=_bundle_items_at_list_price)
+
+
+# --- spec review (issue 13): freight of goods at fault, promises per product ---------------------------------------
+# The merchant bears the outbound freight of the goods it is at fault for (CPL Art 24 para 2; 5.4.4.d "相关发货及退货运费");
+# a promise of free return shipping travels with its product (7D Art 18).
+
+OutboundFreightOnlyForWholeOrder = _variant(
+    "OutboundFreightOnlyForWholeOrder", "Gives back the outbound freight only when every line of the order is at fault; "
+    "nothing for one faulty line of several.",
+    outbound_freight_refund=lambda charged, paid, before, now: charged if not before and now >= paid else 0)
+OutboundFreightShareRoundedDown = _variant(
+    "OutboundFreightShareRoundedDown", "Rounds each request's share of the outbound freight down on its own, so an "
+    "order returned over several requests gets back less than the freight paid.",
+    outbound_freight_refund=lambda charged, paid, before, now: charged * now // paid if paid > 0 else 0)
+FreeReturnPromiseNeedsEveryProduct = _variant(
+    "FreeReturnPromiseNeedsEveryProduct", "Keeps a free-return-shipping promise only when every product in the parcel "
+    "carries it: a promised product returned beside another loses it.",
+    return_freight_promised=all)
+# Conforming (test_mutants.CONFORMING): more than the law asks for one faulty line, never more than was paid.
+WholeOutboundFreightGivenBack = _variant(
+    "WholeOutboundFreightGivenBack", "Gives back the whole outbound freight with the first request for goods the "
+    "merchant is at fault for, even when only one line of several is.",
+    outbound_freight_refund=lambda charged, paid, before, now: charged if now and not before else 0)
