@@ -181,6 +181,41 @@ def wrong_or_missing_request(sut, ctx: Scenario, moment: str, problem: str, serv
     file_request(sut, ctx, PROBLEM[problem], remedy, [{"line_id": line["line_id"], "quantity": 1}], amount)
 
 
+# --- the request on record (4.2-4) ---------------------------------------------------------------------------
+
+# Where a no-reason return stands, and the statuses of the contract that say so; the later stages allow for a
+# system that settles or pays at once on receipt (a refund counts once owed, paid or scheduled).
+RECORD_STAGE = {
+    "待寄回商品": ({"awaiting_return"}, "accepted, waiting for the goods", lambda s: s["return_instructions"] is not None),
+    "商品已寄回": ({"return_shipped"}, "the consumer has sent the goods back", lambda s: s["return_shipment"] is not None),
+    "商家已收到退货": ({"return_received", "processing", "completed"}, "the merchant has the goods",
+                  lambda s: s["inspection"] is not None),
+    "退款已办理": ({"processing", "completed"}, "the refund is settled", lambda s: bool(owed_refunds(s))),
+}
+
+
+@then(p('该售后申请有记录可查，订单、商品和理由与申请一致，状态为 "{stage}"'))
+def request_on_record(obligations, sut, ctx: Scenario, stage: str):
+    """The system keeps a record of the consumer's request and returns it, with a status that follows the process
+    (4.2-4: rules for returns and refunds established and carried out; ECL Art 59)."""
+    statuses, meaning, evidence = RECORD_STAGE[stage]
+    filed = ctx.notes["filed"][ctx.after_sales["after_sales_id"]]
+    state = merchant_grants(sut, ctx)
+    seen = ctx.notes.setdefault("statuses_seen", [filed["status"]])
+    seen.append(state["status"])
+    same = {"order_id": ctx.order["order_id"], "ground": filed["ground"], "remedy": filed["remedy"],
+            "lines": whole_lines(filed["lines"]), "requested_at": parse_timestamp(filed["requested_at"])}
+    got = {"order_id": state["order_id"], "ground": state["ground"], "remedy": state["remedy"],
+           "lines": whole_lines(state["lines"]), "requested_at": parse_timestamp(state["requested_at"])}
+    assert got == same, (
+        f"{obligations} (ECL Art 59): the request's record keeps what the consumer filed ({same}); "
+        f"get_after_sales {state['after_sales_id']} returns {got}")
+    assert state["status"] in statuses and evidence(state), (
+        f"{obligations} (ECL Art 59): the record's status follows the process: {meaning} is status "
+        f"{' or '.join(sorted(statuses))}, with what shows it recorded; {situation(ctx)}: the system answers "
+        f"{summary(state)} (statuses so far: {' → '.join(seen)})")
+
+
 # --- the answer -------------------------------------------------------------------------------------------------
 
 @then('售后申请被受理')

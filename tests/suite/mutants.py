@@ -463,3 +463,17 @@ WholeOutboundFreightGivenBack = _variant(
     "WholeOutboundFreightGivenBack", "Gives back the whole outbound freight with the first request for goods the "
     "merchant is at fault for, even when only one line of several is.",
     outbound_freight_refund=lambda charged, paid, before, now: charged if now and not before else 0)
+
+
+def _shipment_off_record(self, after_sales_id, freight_paid_fen):
+    """Takes the shipment, then leaves the request's status where it was: the record no longer follows the process."""
+    answer = AfterSalesService.ship_return(self, after_sales_id, freight_paid_fen)
+    record, order = self._load(after_sales_id)
+    record["status"] = "awaiting_return"
+    self._save(record, order)
+    return {**answer, "status": "awaiting_return"}
+
+
+ReturnShipmentOffRecord = _service_variant(
+    "ReturnShipmentOffRecord", "Records the consumer's return shipment but leaves the request's status at awaiting_return.",
+    ship_return=_shipment_off_record)

@@ -128,6 +128,7 @@ EXPECTED: dict[str, Pinned] = {
                      "(CPL Art 24 para 2), for the merchant's delivery error"}),
     "OutboundFreightShareRoundedDown": Pinned("5.4.4.d-3"),
     "FreeReturnPromiseNeedsEveryProduct": Pinned("5.4.1.a-5"),
+    "ReturnShipmentOffRecord": Pinned("4.2-4"),  # the record's status no longer follows the return
 }
 
 # Better-than-law variants: obligation → why its set-up is out of the variant's legitimate reach (empty: all pass).
