@@ -235,6 +235,20 @@ def rejected_for(obligations, sut, ctx: Scenario, reason: str):
         f"expected to be rejected with code {code}; {situation(ctx)}: got {summary(state)}")
 
 
+@then('未经售后人员核查属实的运输损坏申请如被拒绝，拒绝理由为未经核实')
+def unverified_damage_refused_as_unverified(obligations, sut, ctx: Scenario):
+    """5.4.2.b grants return and exchange for transit damage the after-sales staff verified (经售后人员核查情况属实).
+    Unverified, the request may be refused as not verified, left to the staff to verify (pending_merchant), or
+    granted on trust, more than the clause asks; what it may not be is refused on another ground within the
+    transit-damage periods, as if the consumer had asked too late or for the wrong remedy."""
+    state = refresh(sut, ctx)
+    if state["status"] == "rejected":
+        assert state["rejection"]["code"] == "not_verified", (
+            f"{obligations}: transit damage the after-sales staff have not verified may be refused for that reason "
+            f"(rejection code not_verified), within the transit-damage periods on no other ground; {situation(ctx)}: "
+            f"got {summary(state)}")
+
+
 @then(p('售后申请被拒绝，理由为商品不适用无理由退货，原因为 "{reason}"'))
 def rejected_as_excluded(obligations, sut, ctx: Scenario, reason: str):
     state = refresh(sut, ctx)

@@ -477,3 +477,33 @@ def _shipment_off_record(self, after_sales_id, freight_paid_fen):
 ReturnShipmentOffRecord = _service_variant(
     "ReturnShipmentOffRecord", "Records the consumer's return shipment but leaves the request's status at awaiting_return.",
     ship_return=_shipment_off_record)
+
+
+def _unverified_damage_as_late(self, order, ground, remedy, lines, now):
+    verdict = AfterSalesService._assess(self, order, ground, remedy, lines, now)
+    if ground == "transit_damage" and isinstance(verdict, tuple) and verdict[0] == "not_verified":
+        return "outside_window", "transit damage is to be reported within the return period"
+    return verdict
+
+
+def _transit_damage_on_trust(self, order, ground, remedy, lines, now):
+    if ground == "transit_damage" and order["delivery"] is not None:
+        claimed = [{"line_id": l["line_id"], "kind": "transit_damage", "quantity": l["quantity"]} for l in lines]
+        order = {**order, "delivery": {**order["delivery"], "issues": order["delivery"]["issues"] + claimed}}
+    return AfterSalesService._assess(self, order, ground, remedy, lines, now)
+
+
+UnverifiedDamageRefusedAsLate = _service_variant(
+    "UnverifiedDamageRefusedAsLate", "Refuses transit damage the after-sales staff have not verified as if it were "
+    "reported too late.",
+    _assess=_unverified_damage_as_late)
+CancellationTierEdgeExclusive = _variant(
+    "CancellationTierEdgeExclusive", "Applies a cancellation fee tier only beyond its minimum hours: cancelling exactly "
+    "24 hours before the service is charged the next tier's fee.",
+    cancellation_fee=lambda paid_fen, fees, hours_left=float("inf"): DEFAULT_RULES.cancellation_fee(
+        paid_fen, [(hours, percent) for hours, percent in fees if hours < hours_left], hours_left))
+# Conforming (test_mutants.CONFORMING): grants a transit-damage claim on the consumer's word, more than 5.4.2.b asks.
+TransitDamageTakenOnTrust = _service_variant(
+    "TransitDamageTakenOnTrust", "Grants transit-damage returns and exchanges on the consumer's word, without the "
+    "after-sales staff's verification.",
+    _assess=_transit_damage_on_trust)

@@ -129,6 +129,8 @@ EXPECTED: dict[str, Pinned] = {
     "OutboundFreightShareRoundedDown": Pinned("5.4.4.d-3"),
     "FreeReturnPromiseNeedsEveryProduct": Pinned("5.4.1.a-5"),
     "ReturnShipmentOffRecord": Pinned("4.2-4"),  # the record's status no longer follows the return
+    "UnverifiedDamageRefusedAsLate": Pinned("5.4.2.b-1"),
+    "CancellationTierEdgeExclusive": Pinned("5.4.3.a-1"),
 }
 
 # Better-than-law variants: obligation → why its set-up is out of the variant's legitimate reach (empty: all pass).
@@ -146,6 +148,8 @@ CONFORMING: dict[str, dict[str, str]] = {
     "MerchantReviewsNoReasonReturns": {},
     # The whole outbound freight for one faulty line of several: more than CPL Art 24 asks, never more than was paid.
     "WholeOutboundFreightGivenBack": {},
+    # Granting transit damage nobody verified gives the consumer more than 5.4.2.b asks.
+    "TransitDamageTakenOnTrust": {},
 }
 
 
