@@ -123,9 +123,8 @@ class AfterSalesMixin:
         """Carry out `remedy` from `now` on (granted by the rules, the merchant, an agreement or the platform)."""
         record["_remedy"] = remedy
         products = [self.get_product(self._line(order, l["line_id"])["product_id"]) for l in record["lines"]]
-        # a promise is made per product: it travels with its product, so a parcel that carries a promised
-        # product is carried back at the merchant's cost even beside products without the promise (7D Art 18)
-        freight = self.rules.freight_legs(record["ground"], remedy, any(p["free_return_shipping"] for p in products))
+        promised = self.rules.return_freight_promised(p["free_return_shipping"] for p in products)
+        freight = self.rules.freight_legs(record["ground"], remedy, promised)
         record["freight"] = {"outbound_leg": freight.outbound_leg, "return_leg": freight.return_leg,
                              "reshipment_leg": freight.reshipment_leg}
         if remedy in _GOODS_RETURNED:

@@ -99,6 +99,8 @@ def accepted_as_promised(obligations, sut, ctx: Scenario):
         f"{obligations} (7D Art 5, SPC Art 10): the merchant's after-sales promise and listing are kept when the "
         f"consumer invokes them ({terms}; a request on day {days_after_signing(ctx)} after signing); "
         f"{situation(ctx)}: got {summary(state)}")
+    # The return leg is one party in the contract: it must be the merchant's when every returned product carries
+    # the promise. A parcel mixing goods with and without it may be shared; the promised share is checked in money.
     if all(p_["free_return_shipping"] for _, p_ in promised):
         instructions = state["return_instructions"]
         assert state["freight"]["return_leg"] == "merchant" and (
@@ -108,7 +110,7 @@ def accepted_as_promised(obligations, sut, ctx: Scenario):
             f"{'' if instructions is None else ', instructions say ' + instructions['freight_bearer']}")
 
 
-@then(p('售后结果不低于商家的承诺：退还货款 "{goods:d}" 分和消费者垫付的退货运费 "{freight:d}" 分'))
+@then(p('售后结果不低于商家的承诺：退还货款 "{goods:yuan}" 元和消费者垫付的退货运费 "{freight:yuan}" 元'))
 def outcome_as_promised(obligations, sut, ctx: Scenario, goods: int, freight: int):
     state = refresh(sut, ctx)
     settlement = state["settlement"]
@@ -304,7 +306,7 @@ def upheld_not_refused(obligations, sut, ctx: Scenario, service: str):
     assert granted == remedy, f"{why}; the remedy the consumer chose ({remedy}) is granted; got {granted}"
 
 
-@then(p('该售后申请未以拒绝结案，消费者获得退款 "{amount:d}" 分'))
+@then(p('该售后申请未以拒绝结案，消费者获得退款 "{amount:yuan}" 元'))
 def refunded_not_refused(obligations, sut, ctx: Scenario, amount: int):
     state, why = not_closed_as_refused(obligations, sut, ctx)
     assert owed_total(state) >= amount, (
@@ -325,7 +327,7 @@ def not_delivered_refund(sut, ctx: Scenario, moment: str):
     file_request(sut, ctx, "not_delivered", "refund")
 
 
-@then(p('消费者未承担运输中的损失：已付的 "{amount:d}" 分全部退还'))
+@then(p('消费者未承担运输中的损失：已付的 "{amount:yuan}" 元全部退还'))
 def transit_loss_on_merchant(obligations, sut, ctx: Scenario, amount: int):
     state = refresh(sut, ctx)
     why = (f"{obligations} (ECL Art 20): goods lost before the consumer signed for them are the merchant's "

@@ -32,15 +32,17 @@ def _quoted(text: str) -> str:
 
 
 def p(fmt: str) -> parsers.parse:
-    """A step pattern where every untyped {field} is the text between two ASCII double quotes.
+    """A step pattern where every untyped {field} is the text between two ASCII double quotes, and
+    {field:yuan} an amount in 元 ("129.00"), given to the step in integer fen.
 
     Without this, `消费者下单购买 "{title}"` would also match `消费者下单购买 "A" 和 "B"`."""
-    return parsers.parse(re.sub(r"\{(\w+)\}", r"{\1:Q}", fmt), extra_types={"Q": _quoted})
+    return parsers.parse(re.sub(r"\{(\w+)\}", r"{\1:Q}", fmt), extra_types={"Q": _quoted, "yuan": fen})
 
 
 _YUAN = re.compile(r"(0|[1-9][0-9]*)\.([0-9]{2})")
 
 
+@parse.with_pattern(r'[^"]*')  # any quoted text, so that a malformed amount gets fen()'s message, not "step not found"
 def fen(yuan: str) -> int:
     """"129.00" → 12900. Exactly two decimals, so a typo such as "129.0" or "12900" is caught, not guessed."""
     m = _YUAN.fullmatch(yuan)
@@ -207,11 +209,11 @@ def describe_span(span: timedelta) -> str:
 # --- money ------------------------------------------------------------------------------------------
 
 def parse_payments(text: str) -> list[dict]:
-    """"银行卡:8000,积分:2000" → [{"method": "card", "amount_fen": 8000}, …] (amounts in fen)."""
+    """"银行卡:80.00,积分:20.00" → [{"method": "card", "amount_fen": 8000}, …] (amounts in 元, given in fen)."""
     payments = []
     for part in text.split(","):
         name, _, amount = part.strip().partition(":")
-        payments.append({"method": PAYMENT_METHOD[name.strip()], "amount_fen": int(amount)})
+        payments.append({"method": PAYMENT_METHOD[name.strip()], "amount_fen": fen(amount.strip())})
     return payments
 
 

@@ -16,7 +16,7 @@ from .common import Scenario, owed_total, p, refresh, summary
 from .orders import place_order
 
 
-@given(p('订单中的商品组成套装，套装优惠立减 "{amount:d}" 分'))
+@given(p('订单中的商品组成套装，套装优惠立减 "{amount:yuan}" 元'))
 def bundle_discount(ctx: Scenario, amount: int):
     # place_order (steps/orders.py) gives every discount of the scenario all the products of the order.
     ctx.discounts.append({"kind": "bundle", "threshold_fen": None, "amount_fen": amount})
@@ -27,7 +27,7 @@ def buy_three(sut, ctx: Scenario, first: str, second: str, third: str):
     place_order(sut, ctx, [(first, 1), (second, 1), (third, 1)])
 
 
-@then(p('退还的货款不少于按购买时价格结算后的 "{least:d}" 分，且不超过为退回商品实际支付的 "{most:d}" 分'))
+@then(p('退还的货款不少于按购买时价格结算后的 "{least:yuan}" 元，且不超过为退回商品实际支付的 "{most:yuan}" 元'))
 def refund_between(sut, ctx: Scenario, least: int, most: int):
     state = refresh(sut, ctx)
     paid_for_returned = sum(l["paid_fen"] * r["quantity"] // l["quantity"]

@@ -11,7 +11,8 @@ from caaad.preconditions import PreconditionNotReachable
 
 from .common import (ACCEPTED_STATUSES, PARTY, Scenario, advance_to, china, describe_span, now, p,
                      parse_timestamp, refresh, rfc3339, rule_span, scenario_time, summary)
-from .returns import file_request, merchant_grants, require_accepted, situation
+from .orders import line_of
+from .returns import file_request, merchant_grants, require_accepted, situation, whole_lines
 
 GRACE = timedelta(minutes=1)   # how far past the end of a negotiation period the clock is moved
 
@@ -27,6 +28,12 @@ def quality_return(sut, ctx: Scenario, moment: str):
 def prohibited_goods_return(sut, ctx: Scenario, moment: str):
     advance_to(sut, scenario_time(ctx, moment))
     file_request(sut, ctx, "prohibited_goods", "return_refund")
+
+
+@when(p('消费者于 "{moment}" (北京时间) 以 "{title}" 属于禁止或限制出售的商品为由申请退货退款'))
+def prohibited_line_return(sut, ctx: Scenario, moment: str, title: str):
+    advance_to(sut, scenario_time(ctx, moment))
+    file_request(sut, ctx, "prohibited_goods", "return_refund", whole_lines([line_of(ctx, title)]))
 
 
 @given('商家拒绝该售后申请')
@@ -185,7 +192,7 @@ def decided_by_agreement(obligations, sut, ctx: Scenario):
             f"agreement, upheld, remedy return_refund expected; got {decision}")
 
 
-@when(p('商家与消费者达成补充协议：商家于 "{moment}" (北京时间) 前部分退款 "{amount:d}" 分，消费者保留商品'))
+@when(p('商家与消费者达成补充协议：商家于 "{moment}" (北京时间) 前部分退款 "{amount:yuan}" 元，消费者保留商品'))
 def supplementary_agreement(sut, ctx: Scenario, moment: str, amount: int):
     answer = sut.call("record_agreement", {
         "order_id": ctx.order["order_id"], "after_sales_id": ctx.after_sales["after_sales_id"],

@@ -49,12 +49,12 @@ def shown_product(sut, ctx: Scenario, title: str) -> dict:
     return sut.call("get_product", {"product_id": product(sut, ctx, title)["product_id"]})["product"]
 
 
-@given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price:d}" 分'))
+@given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price:yuan}" 元'))
 def list_product(ctx: Scenario, title: str, category: str, price: int):
     draft_product(ctx, title, category, price)
 
 
-@given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price:d}" 分，'
+@given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price:yuan}" 元，'
                      '无理由退货类别为 "{return_class}"，原因为 "{reason}"'))
 def list_product_with_class(ctx: Scenario, title: str, category: str, price: int, return_class: str, reason: str):
     draft_product(ctx, title, category, price, return_class, reason)
@@ -79,7 +79,7 @@ def accessory(ctx: Scenario, title: str, accessory: str):
     editable_draft(ctx, title).setdefault("accessories", []).append({"title": accessory, "quantity": 1})
 
 
-@given(p('"{title}" 附赠赠品 "{gift}"，标价 "{marked:d}" 分'))
+@given(p('"{title}" 附赠赠品 "{gift}"，标价 "{marked:yuan}" 元'))
 def gift_with_marked_price(ctx: Scenario, title: str, gift: str, marked: int):
     # The market value of a gift with a marked price is not what 5.4.2.d charges; keep it different
     # from the marked price so that a system charging it is seen.
@@ -87,7 +87,7 @@ def gift_with_marked_price(ctx: Scenario, title: str, gift: str, marked: int):
         {"title": gift, "quantity": 1, "marked_price_fen": marked, "market_value_fen": marked * 2})
 
 
-@given(p('"{title}" 附赠赠品 "{gift}"，未标价，市场公允价格 "{value:d}" 分'))
+@given(p('"{title}" 附赠赠品 "{gift}"，未标价，市场公允价格 "{value:yuan}" 元'))
 def gift_without_marked_price(ctx: Scenario, title: str, gift: str, value: int):
     editable_draft(ctx, title).setdefault("gifts", []).append(
         {"title": gift, "quantity": 1, "marked_price_fen": None, "market_value_fen": value})
@@ -138,12 +138,12 @@ def product_page_shows_class(obligations, ctx: Scenario, return_class: str, reas
 
 # --- orders ----------------------------------------------------------------------------------------------------
 
-@given(p('订单运费 "{fee:d}" 分，满 "{threshold:d}" 分包邮'))
+@given(p('订单运费 "{fee:yuan}" 元，满 "{threshold:yuan}" 元包邮'))
 def shipping_terms(ctx: Scenario, fee: int, threshold: int):
     ctx.shipping = {"fee_fen": fee, "free_threshold_fen": threshold}
 
 
-@given(p('订单享受满 "{threshold:d}" 分减 "{amount:d}" 分的满减优惠'))
+@given(p('订单享受满 "{threshold:yuan}" 元减 "{amount:yuan}" 元的满减优惠'))
 def threshold_discount(ctx: Scenario, threshold: int, amount: int):
     ctx.discounts.append({"kind": "threshold", "threshold_fen": threshold, "amount_fen": amount})
 
@@ -253,7 +253,23 @@ DELIVERY_PROBLEM = {"错发": "wrong_item", "漏发": "missing_item"}
 
 @given(p('订单于 "{moment}" (北京时间) 签收，商家{problem:w}了商品'))
 def signed_with_delivery_problem(sut, ctx: Scenario, moment: str, problem: str):
+    sign_with_problem(sut, ctx, moment, problem, ctx.order["lines"][0])
+
+
+@given(p('订单于 "{moment}" (北京时间) 签收，商家{problem:w}了 "{title}"'))
+def signed_with_problem_of(sut, ctx: Scenario, moment: str, problem: str, title: str):
+    sign_with_problem(sut, ctx, moment, problem, line_of(ctx, title))
+
+
+def sign_with_problem(sut, ctx: Scenario, moment: str, problem: str, line: dict) -> None:
     kind = DELIVERY_PROBLEM[problem]
-    line = ctx.order["lines"][0]
     sign_for(sut, ctx, scenario_time(ctx, moment), [{"line_id": line["line_id"], "kind": kind, "quantity": 1}])
     ctx.notes["delivery_problem"] = kind
+    ctx.notes["problem_line"] = line
+
+
+def problem_line(ctx: Scenario) -> dict:
+    """The order line the merchant sent wrongly or left out (noted when the consumer signed)."""
+    if "problem_line" not in ctx.notes:
+        raise ScenarioError("the scenario has not signed for an order with a wrong or missing item")
+    return ctx.notes["problem_line"]

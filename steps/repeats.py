@@ -21,7 +21,7 @@ from pytest_bdd import then, when
 from caaad.contract.errors import AdapterFailure
 
 from .common import Scenario, advance_to, owed_total, p, scenario_time, summary
-from .orders import line_of
+from .orders import line_of, problem_line
 from .returns import PROBLEM, after_sales_request, whole_lines
 
 
@@ -154,10 +154,10 @@ def reused_key_does_not_swallow(sut, ctx: Scenario, title: str):
 
 # --- a line's refunds over all its requests ----------------------------------------------------------------------
 
-@when(p('消费者于 "{moment}" (北京时间) 就{problem}商品申请部分退款 "{amount:d}" 分'))
+@when(p('消费者于 "{moment}" (北京时间) 就{problem}商品申请部分退款 "{amount:yuan}" 元'))
 def partial_refund_of(sut, ctx: Scenario, moment: str, problem: str, amount: int):
     advance_to(sut, scenario_time(ctx, moment))
-    line = ctx.order["lines"][0]
+    line = problem_line(ctx)
     ctx.after_sales = _file(sut, ctx, after_sales_request(ctx, PROBLEM[problem], "partial_refund",
                                                           [{"line_id": line["line_id"], "quantity": 1}], amount))
 

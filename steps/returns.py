@@ -13,7 +13,7 @@ from caaad.preconditions import PreconditionNotReachable
 from .common import (ACCEPTED_STATUSES, CHINA, DAY, PARTY, PAYMENT_METHOD, REASON_WORDS, REJECTION,
                      Scenario, advance_to, china, describe_span, format_payments, now, owed_refunds, owed_total, p,
                      parse_payments, parse_timestamp, platform_rule, refresh, rule_span, scenario_time, summary)
-from .orders import line_of, product, shown_product
+from .orders import line_of, problem_line, product, shown_product
 
 # What the standard requires of each ground, for assertion messages (after the scenario's obligation ids).
 RULE = {
@@ -74,6 +74,7 @@ def file_request(sut, ctx: Scenario, ground: str, remedy: str, lines: list[dict]
     request = after_sales_request(ctx, ground, remedy, lines, amount, refund_channel)
     ctx.after_sales = sut.call("request_after_sales", request)["after_sales"]
     ctx.notes["requested_at"] = now(sut)
+    ctx.notes.setdefault("filed", {})[ctx.after_sales["after_sales_id"]] = ctx.after_sales  # for checks over the order
     return ctx.after_sales
 
 
@@ -173,11 +174,46 @@ def transit_damage_request(sut, ctx: Scenario, moment: str, service: str):
 @when(p('消费者于 "{moment}" (北京时间) 就{problem}商品申请"{service}"'))
 def wrong_or_missing_request(sut, ctx: Scenario, moment: str, problem: str, service: str):
     advance_to(sut, scenario_time(ctx, moment))
-    line = ctx.order["lines"][0]
+    line = problem_line(ctx)
     remedy = REMEDY[service]
     amount = line["paid_fen"] // line["quantity"] if remedy == "partial_refund" else None
     ctx.notes["partial_refund_fen"] = amount
     file_request(sut, ctx, PROBLEM[problem], remedy, [{"line_id": line["line_id"], "quantity": 1}], amount)
+
+
+# --- the request on record (4.2-4) ---------------------------------------------------------------------------
+
+# Where a no-reason return stands, and the statuses of the contract that say so; the later stages allow for a
+# system that settles or pays at once on receipt (a refund counts once owed, paid or scheduled).
+RECORD_STAGE = {
+    "待寄回商品": ({"awaiting_return"}, "accepted, waiting for the goods", lambda s: s["return_instructions"] is not None),
+    "商品已寄回": ({"return_shipped"}, "the consumer has sent the goods back", lambda s: s["return_shipment"] is not None),
+    "商家已收到退货": ({"return_received", "processing", "completed"}, "the merchant has the goods",
+                  lambda s: s["inspection"] is not None),
+    "退款已办理": ({"processing", "completed"}, "the refund is settled", lambda s: bool(owed_refunds(s))),
+}
+
+
+@then(p('该售后申请有记录可查，订单、商品和理由与申请一致，状态为 "{stage}"'))
+def request_on_record(obligations, sut, ctx: Scenario, stage: str):
+    """The system keeps a record of the consumer's request and returns it, with a status that follows the process
+    (4.2-4: rules for returns and refunds established and carried out; ECL Art 59)."""
+    statuses, meaning, evidence = RECORD_STAGE[stage]
+    filed = ctx.notes["filed"][ctx.after_sales["after_sales_id"]]
+    state = merchant_grants(sut, ctx)
+    seen = ctx.notes.setdefault("statuses_seen", [filed["status"]])
+    seen.append(state["status"])
+    same = {"order_id": ctx.order["order_id"], "ground": filed["ground"], "remedy": filed["remedy"],
+            "lines": whole_lines(filed["lines"]), "requested_at": parse_timestamp(filed["requested_at"])}
+    got = {"order_id": state["order_id"], "ground": state["ground"], "remedy": state["remedy"],
+           "lines": whole_lines(state["lines"]), "requested_at": parse_timestamp(state["requested_at"])}
+    assert got == same, (
+        f"{obligations} (ECL Art 59): the request's record keeps what the consumer filed ({same}); "
+        f"get_after_sales {state['after_sales_id']} returns {got}")
+    assert state["status"] in statuses and evidence(state), (
+        f"{obligations} (ECL Art 59): the record's status follows the process: {meaning} is status "
+        f"{' or '.join(sorted(statuses))}, with what shows it recorded; {situation(ctx)}: the system answers "
+        f"{summary(state)} (statuses so far: {' → '.join(seen)})")
 
 
 # --- the answer -------------------------------------------------------------------------------------------------
@@ -197,6 +233,20 @@ def rejected_for(obligations, sut, ctx: Scenario, reason: str):
     assert state["status"] == "rejected" and state["rejection"] and state["rejection"]["code"] == code, (
         f"{obligations}: {RULE.get(state['ground'], state['ground'])}: {reason} — the request falls outside the rule and is "
         f"expected to be rejected with code {code}; {situation(ctx)}: got {summary(state)}")
+
+
+@then('未经售后人员核查属实的运输损坏申请如被拒绝，拒绝理由为未经核实')
+def unverified_damage_refused_as_unverified(obligations, sut, ctx: Scenario):
+    """5.4.2.b grants return and exchange for transit damage the after-sales staff verified (经售后人员核查情况属实).
+    Unverified, the request may be refused as not verified, left to the staff to verify (pending_merchant), or
+    granted on trust, more than the clause asks; what it may not be is refused on another ground within the
+    transit-damage periods, as if the consumer had asked too late or for the wrong remedy."""
+    state = refresh(sut, ctx)
+    if state["status"] == "rejected":
+        assert state["rejection"]["code"] == "not_verified", (
+            f"{obligations}: transit damage the after-sales staff have not verified may be refused for that reason "
+            f"(rejection code not_verified), within the transit-damage periods on no other ground; {situation(ctx)}: "
+            f"got {summary(state)}")
 
 
 @then(p('售后申请被拒绝，理由为商品不适用无理由退货，原因为 "{reason}"'))
@@ -280,7 +330,7 @@ def ship_return(sut, ctx: Scenario):
     ship_back(sut, ctx, 0)
 
 
-@when(p('消费者寄回商品，支付退货运费 "{freight:d}" 分'))
+@when(p('消费者寄回商品，支付退货运费 "{freight:yuan}" 元'))
 def ship_return_paying(sut, ctx: Scenario, freight: int):
     ship_back(sut, ctx, freight)
 
@@ -290,7 +340,7 @@ def ship_return_without_gift(sut, ctx: Scenario, gift: str):
     ship_back(sut, ctx, 0, (gift,))
 
 
-@when(p('消费者寄回商品，支付退货运费 "{freight:d}" 分，但未寄回赠品 "{gift}"'))
+@when(p('消费者寄回商品，支付退货运费 "{freight:yuan}" 元，但未寄回赠品 "{gift}"'))
 def ship_return_paying_without_gift(sut, ctx: Scenario, freight: int, gift: str):
     ship_back(sut, ctx, freight, (gift,))
 
@@ -418,7 +468,7 @@ def refunds_text(state: dict) -> str:
 # to the consumer (5.1.3.c) and conforms. That no request is refunded twice is a rule of its own, checked by
 # the scenarios about repeated requests, not by every refund.
 
-@then(p('消费者获得的退款不少于 "{amount:d}" 分'))
+@then(p('消费者获得的退款不少于 "{amount:yuan}" 元'))
 def refund_at_least(obligations, sut, ctx: Scenario, amount: int):
     state = refresh(sut, ctx)
     assert owed_total(state) >= amount, (
@@ -427,7 +477,7 @@ def refund_at_least(obligations, sut, ctx: Scenario, amount: int):
         f"{owed_total(state)} fen (scheduled or paid): {refunds_text(state)}; settlement {state['settlement']}")
 
 
-@then(p('消费者获得的退款不少于货款 "{amount:d}" 分，商品页标明退货包运费的另加退货运费'))
+@then(p('消费者获得的退款不少于货款 "{amount:yuan}" 元，商品页标明退货包运费的另加退货运费'))
 def refund_with_freight_as_shown(obligations, sut, ctx: Scenario, amount: int):
     state = refresh(sut, ctx)
     freight = state["return_shipment"]["freight_paid_fen"] if free_return_shipping_shown(sut, ctx) else 0
@@ -437,7 +487,22 @@ def refund_with_freight_as_shown(obligations, sut, ctx: Scenario, amount: int):
         f"the system owes {owed_total(state)} fen (scheduled or paid): {refunds_text(state)}")
 
 
-@then(p('消费者获得的退款为 "{full:d}" 分，或扣除原发货运费 "{freight:d}" 分后为 "{reduced:d}" 分'))
+@then(p('消费者垫付的退货运费中，承诺退货包运费的商品分摊的 "{least:yuan}" 元由商家退还'))
+def promised_share_of_return_freight(obligations, sut, ctx: Scenario, least: int):
+    """A promise of free return shipping is made per product (7D Art 18): returned in one parcel with goods
+    without the promise, the promised goods' share of the return freight is still the merchant's. Bearing the
+    whole parcel's freight is more favourable and conforms; the consumer never gets back more than was paid."""
+    state = refresh(sut, ctx)
+    paid = state["return_shipment"]["freight_paid_fen"] if state["return_shipment"] else 0
+    refunded = state["settlement"]["return_freight_refunded_fen"] if state["settlement"] and owed_refunds(state) else 0
+    assert least <= refunded <= paid, (
+        f"{obligations} (7D Art 18, CPL Art 16): the merchant promised free return shipping for some of the goods "
+        f"returned; of the {paid} fen return freight the consumer advanced, at least their share of {least} fen comes "
+        f"back (at most {paid} fen); the system gives back {refunded} fen: {refunds_text(state)}; "
+        f"settlement {state['settlement']}")
+
+
+@then(p('消费者获得的退款为 "{full:yuan}" 元，或扣除原发货运费 "{freight:yuan}" 元后为 "{reduced:yuan}" 元'))
 def refund_with_optional_freight_deduction(obligations, sut, ctx: Scenario, full: int, freight: int, reduced: int):
     state = refresh(sut, ctx)
     total = owed_total(state)
@@ -528,7 +593,41 @@ def not_refused_for_gift(obligations, sut, ctx: Scenario):
     assert owed_total(state) > 0, f"{obligations}: the return must still be refunded; {refunds_text(state)}"
 
 
-@then(p('赠品 "{gift}" 折价不超过 "{cap:d}" 分，退款不少于 "{minimum:d}" 分'))
+# --- outbound freight of goods the merchant is at fault for -------------------------------------------------
+
+@then(p('该订单各售后申请退还的发货运费合计不少于 "{least:yuan}" 元，且不超过消费者支付的发货运费 "{paid:yuan}" 元'))
+def outbound_freight_within(obligations, sut, ctx: Scenario, least: int, paid: int):
+    check_outbound_freight(obligations, sut, ctx, least, paid)
+
+
+@then(p('该订单各售后申请退还的发货运费合计为消费者支付的全部发货运费 "{paid:yuan}" 元'))
+def outbound_freight_whole(obligations, sut, ctx: Scenario, paid: int):
+    check_outbound_freight(obligations, sut, ctx, paid, paid)
+
+
+def check_outbound_freight(obligations: str, sut, ctx: Scenario, least: int, paid: int):
+    """The merchant bears the transport of the goods it is at fault for (CPL Art 24 para 2; 5.4.4.d "相关发货及
+    退货运费由商家自行承担"): of the outbound freight the consumer paid, at least the share of those goods comes
+    back, and over all the order's requests never more than was paid. Giving back the whole freight for one
+    faulty line is more than the law asks and conforms. The scenarios give the lines equal prices where a share
+    is checked, so a share by value and a share by item agree."""
+    charged = sut.call("get_order", {"order_id": ctx.order["order_id"]})["order"]["shipping_charged_fen"]
+    if charged != paid:
+        raise PreconditionNotReachable(f"the scenario needs an order on which the consumer paid {paid} fen outbound "
+                                       f"freight; the system charged {charged} fen")
+    total, parts = 0, []
+    for after_sales_id in ctx.notes.get("filed", {}):
+        state = sut.call("get_after_sales", {"after_sales_id": after_sales_id})["after_sales"]
+        refunded = state["settlement"]["outbound_freight_refunded_fen"] if state["settlement"] else 0
+        total += refunded
+        parts.append(f"{after_sales_id} ({state['ground']}/{state['remedy']}, {summary(state)}): {refunded} fen")
+    assert least <= total <= paid, (
+        f"{obligations} (CPL Art 24): the merchant bears the outbound freight of the goods it is at fault for: of the "
+        f"{paid} fen the consumer paid, at least {least} fen comes back by now, and never more than {paid} fen over "
+        f"all the order's requests; the system gives back {total} fen: " + "; ".join(parts))
+
+
+@then(p('赠品 "{gift}" 折价不超过 "{cap:yuan}" 元，退款不少于 "{minimum:yuan}" 元'))
 def gift_charge(obligations, sut, ctx: Scenario, gift: str, cap: int, minimum: int):
     state = refresh(sut, ctx)
     charges = state["settlement"]["gift_charges"]

@@ -29,7 +29,7 @@ def _submit(sut, ctx: Scenario, against: str, text: str, claim: int) -> None:
     ctx.notes["complaint"] = sut.call("submit_complaint", request)["complaint"]
 
 
-@when(p('消费者就订单投诉{against}并要求赔偿 "{claim:d}" 分，内容为 "{text}"'))
+@when(p('消费者就订单投诉{against}并要求赔偿 "{claim:yuan}" 元，内容为 "{text}"'))
 def complain_with_claim(sut, ctx: Scenario, against: str, claim: int, text: str):
     _submit(sut, ctx, against, text, claim)
 

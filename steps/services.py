@@ -12,7 +12,7 @@ from .common import (PAYMENT_METHOD, Scenario, ScenarioError, advance_to, china,
 from .returns import file_request, refunds_text
 
 
-@given(p('商家上架服务类商品 "{title}"，售价 "{price:d}" 分，服务开始时间为 "{moment}" (北京时间)，取消收费标准如下:'))
+@given(p('商家上架服务类商品 "{title}"，售价 "{price:yuan}" 元，服务开始时间为 "{moment}" (北京时间)，取消收费标准如下:'))
 def list_service(ctx: Scenario, datatable, title: str, price: int, moment: str):
     """The data table: | 距服务开始至少(小时) | 取消收费(%) | — one row per tier."""
     fees = [{"min_hours_before_start": int(hours), "fee_percent": int(percent)} for hours, percent in datatable[1:]]
@@ -49,7 +49,7 @@ def cancel(sut, ctx: Scenario, moment: str):
     ctx.notes["agreed_at"] = now(sut)   # the cancellation under the published rules is the refund agreement
 
 
-@then(p('取消收费不超过 "{cap:d}" 分，退款不少于 "{minimum:d}" 分'))
+@then(p('取消收费不超过 "{cap:yuan}" 元，退款不少于 "{minimum:yuan}" 元'))
 def cancellation_fee_within_schedule(obligations, sut, ctx: Scenario, cap: int, minimum: int):
     state = refresh(sut, ctx)
     assert state["status"] != "rejected" and state["settlement"] is not None, (
@@ -63,15 +63,15 @@ def cancellation_fee_within_schedule(obligations, sut, ctx: Scenario, cap: int, 
         f"{owed_total(state)} fen (scheduled or paid): {refunds_text(state)}")
 
 
-@given(p('消费者于 "{moment}" (北京时间) 以服务水平低于商家描述为由申请补偿，实际损失 "{loss:d}" 分'))
-@when(p('消费者于 "{moment}" (北京时间) 以服务水平低于商家描述为由申请补偿，实际损失 "{loss:d}" 分'))
+@given(p('消费者于 "{moment}" (北京时间) 以服务水平低于商家描述为由申请补偿，实际损失 "{loss:yuan}" 元'))
+@when(p('消费者于 "{moment}" (北京时间) 以服务水平低于商家描述为由申请补偿，实际损失 "{loss:yuan}" 元'))
 def claim_compensation(sut, ctx: Scenario, moment: str, loss: int):
     advance_to(sut, scenario_time(ctx, moment))
     file_request(sut, ctx, "service_below_description", "compensation", amount=loss)
     ctx.notes["actual_loss"] = loss
 
 
-@given(p('消费者于 "{moment}" (北京时间) 以服务水平低于商家描述为由申请退款 "{amount:d}" 分'))
+@given(p('消费者于 "{moment}" (北京时间) 以服务水平低于商家描述为由申请退款 "{amount:yuan}" 元'))
 def claim_service_refund(sut, ctx: Scenario, moment: str, amount: int):
     advance_to(sut, scenario_time(ctx, moment))
     file_request(sut, ctx, "service_below_description", "refund", amount=amount)
@@ -98,7 +98,7 @@ def agree_compensation_by_loss(sut, ctx: Scenario, moment: str, channel: str, pa
     ctx.agreement = answer["agreement"]
 
 
-@when(p('商家单方提出补偿 "{amount:d}" 分，消费者未同意'))
+@when(p('商家单方提出补偿 "{amount:yuan}" 元，消费者未同意'))
 def one_sided_proposal(sut, ctx: Scenario, amount: int):
     answer = sut.call("record_agreement", {
         "order_id": ctx.order["order_id"], "after_sales_id": ctx.after_sales["after_sales_id"],
@@ -116,7 +116,7 @@ def claim_still_open(obligations, sut, ctx: Scenario):
         f"claim and pays nothing; got {summary(state)}, compensation {refunds_text(state)}")
 
 
-@then(p('消费者获得的补偿等于实际损失 "{loss:d}" 分'))
+@then(p('消费者获得的补偿等于实际损失 "{loss:yuan}" 元'))
 def compensation_equals_loss(obligations, sut, ctx: Scenario, loss: int):
     state = refresh(sut, ctx)
     paid = sum(r["amount_fen"] for r in owed_refunds(state) if r["purpose"] == "compensation")
@@ -125,7 +125,7 @@ def compensation_equals_loss(obligations, sut, ctx: Scenario, loss: int):
         f"as agreed); the system owes {paid} fen as compensation (scheduled or paid): {refunds_text(state)}")
 
 
-@when(p('商家与消费者于 "{moment}" (北京时间) 约定补偿 "{amount:d}" 分，经 "{channel}" 于 "{pay_by}" (北京时间) 前发放'))
+@when(p('商家与消费者于 "{moment}" (北京时间) 约定补偿 "{amount:yuan}" 元，经 "{channel}" 于 "{pay_by}" (北京时间) 前发放'))
 def agree_compensation(sut, ctx: Scenario, moment: str, amount: int, channel: str, pay_by: str):
     advance_to(sut, scenario_time(ctx, moment))
     answer = sut.call("record_agreement", {
@@ -135,7 +135,7 @@ def agree_compensation(sut, ctx: Scenario, moment: str, amount: int, channel: st
     ctx.agreement = answer["agreement"]
 
 
-@then(p('消费者于 "{pay_by}" (北京时间) 前经 "{channel}" 获得补偿 "{amount:d}" 分'))
+@then(p('消费者于 "{pay_by}" (北京时间) 前经 "{channel}" 获得补偿 "{amount:yuan}" 元'))
 def compensation_paid_as_agreed(obligations, sut, ctx: Scenario, pay_by: str, channel: str, amount: int):
     state = refresh(sut, ctx)
     deadline = scenario_time(ctx, pay_by)
@@ -152,7 +152,7 @@ def compensation_paid_as_agreed(obligations, sut, ctx: Scenario, pay_by: str, ch
         f"the system paid: {refunds_text(state)}")
 
 
-@when(p('商家与消费者于 "{moment}" (北京时间) 达成退款协定，退款 "{amount:d}" 分'))
+@when(p('商家与消费者于 "{moment}" (北京时间) 达成退款协定，退款 "{amount:yuan}" 元'))
 def agree_service_refund(sut, ctx: Scenario, moment: str, amount: int):
     advance_to(sut, scenario_time(ctx, moment))
     answer = sut.call("record_agreement", {

@@ -67,6 +67,7 @@ class Rules:
     solution_partner: Callable = complaints.solution_partner
     complaint_closable: Callable = complaints.closable
     emergency_needed: Callable = complaints.emergency_needed
+    return_freight_promised: Callable = freight.return_freight_promised
 
     def replace(self, **changes) -> "Rules":
         return replace(self, **changes)

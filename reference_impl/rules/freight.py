@@ -33,6 +33,14 @@ def freight_legs(ground: str, remedy: str, free_return_shipping: bool) -> Freigh
         reshipment_leg="merchant" if remedy in _SENDS_GOODS else "none")
 
 
+@implements("5.4.1.a-5", "5.1.3.c-2", "4.2-3")
+def return_freight_promised(promised_per_product) -> bool:
+    """Whether the merchant carries the goods of a return back at its cost under its promise. A promise of free
+    return shipping is made for a product and travels with it (7D Art 18; CPL Art 16): returned in one parcel
+    beside goods without the promise, it still holds, so the parcel comes back at the merchant's cost."""
+    return any(promised_per_product)
+
+
 @implements("5.4.1.a-4")
 def outbound_freight_deduction(shipping_fee_fen: int, shipping_charged_fen: int, free_threshold_fen: int | None,
                                kept_paid_fen: int, already_deducted_fen: int) -> int:

@@ -1,8 +1,10 @@
-"""Who bears which freight leg, and the outbound freight deduction of 7D Art 18."""
+"""Who bears which freight leg, the outbound freight deduction of 7D Art 18, the outbound freight of goods at fault
+(CPL Art 24 para 2, 5.4.4.d) and free-return-shipping promises per product."""
 
 import pytest
 
-from caaad.reference_impl.rules.freight import Freight, freight_legs, outbound_freight_deduction
+from caaad.reference_impl.rules.freight import (Freight, freight_legs, outbound_freight_deduction, outbound_freight_refund,
+                                                return_freight_promised)
 
 
 @pytest.mark.parametrize("ground, remedy, free_return, expected", [
@@ -31,3 +33,27 @@ def test_freight_legs(ground, remedy, free_return, expected):
 ])
 def test_outbound_freight_deduction(charged, threshold, kept, already, deducted):
     assert outbound_freight_deduction(800, charged, threshold, kept, already) == deducted
+
+
+@pytest.mark.parametrize("promised, expected", [
+    ([True], True), ([False], False),
+    ([True, False], True),     # a promised product returned beside one without the promise keeps it
+    ([False, False], False),
+])
+def test_return_freight_promised_per_product(promised, expected):
+    assert return_freight_promised(iter(promised)) is expected
+
+
+@pytest.mark.parametrize("charged, paid, before, now, refunded", [
+    (1200, 12000, 0, 6000, 600),       # one of two equal lines at fault: its share
+    (1200, 12000, 0, 12000, 1200),     # all lines at fault: the whole freight
+    (1200, 12000, 6000, 6000, 600),    # the second half later: the rest
+    (1000, 15000, 0, 5000, 333),       # thirds: shares on the running total...
+    (1000, 15000, 5000, 5000, 333),
+    (1000, 15000, 10000, 5000, 334),   # ...add up to exactly the freight paid
+    (1200, 12000, 12000, 6000, 0),     # nothing left to give back
+    (0, 12000, 0, 6000, 0),            # free shipping: nothing was paid
+    (1200, 0, 0, 0, 0),                # nothing paid for the goods and nothing at fault
+])
+def test_outbound_freight_refund(charged, paid, before, now, refunded):
+    assert outbound_freight_refund(charged, paid, before, now) == refunded

@@ -440,3 +440,70 @@ def _bundle_items_at_list_price(self, record, order, inspected, gift_checks, ret
 BundleListPriceRefund = _service_variant(
     "BundleListPriceRefund", "Refunds a bundle item returned at its list price, more than was paid for it.",
     _settle_return=_bundle_items_at_list_price)
+
+
+# --- spec review (issue 13): freight of goods at fault, promises per product ---------------------------------------
+# The merchant bears the outbound freight of the goods it is at fault for (CPL Art 24 para 2; 5.4.4.d "相关发货及退货运费");
+# a promise of free return shipping travels with its product (7D Art 18).
+
+OutboundFreightOnlyForWholeOrder = _variant(
+    "OutboundFreightOnlyForWholeOrder", "Gives back the outbound freight only when every line of the order is at fault; "
+    "nothing for one faulty line of several.",
+    outbound_freight_refund=lambda charged, paid, before, now: charged if not before and now >= paid else 0)
+OutboundFreightShareRoundedDown = _variant(
+    "OutboundFreightShareRoundedDown", "Rounds each request's share of the outbound freight down on its own, so an "
+    "order returned over several requests gets back less than the freight paid.",
+    outbound_freight_refund=lambda charged, paid, before, now: charged * now // paid if paid > 0 else 0)
+FreeReturnPromiseNeedsEveryProduct = _variant(
+    "FreeReturnPromiseNeedsEveryProduct", "Keeps a free-return-shipping promise only when every product in the parcel "
+    "carries it: a promised product returned beside another loses it.",
+    return_freight_promised=all)
+# Conforming (test_mutants.CONFORMING): more than the law asks for one faulty line, never more than was paid.
+WholeOutboundFreightGivenBack = _variant(
+    "WholeOutboundFreightGivenBack", "Gives back the whole outbound freight with the first request for goods the "
+    "merchant is at fault for, even when only one line of several is.",
+    outbound_freight_refund=lambda charged, paid, before, now: charged if now and not before else 0)
+
+
+def _shipment_off_record(self, after_sales_id, freight_paid_fen):
+    """Takes the shipment, then leaves the request's status where it was: the record no longer follows the process."""
+    answer = AfterSalesService.ship_return(self, after_sales_id, freight_paid_fen)
+    record, order = self._load(after_sales_id)
+    record["status"] = "awaiting_return"
+    self._save(record, order)
+    return {**answer, "status": "awaiting_return"}
+
+
+ReturnShipmentOffRecord = _service_variant(
+    "ReturnShipmentOffRecord", "Records the consumer's return shipment but leaves the request's status at awaiting_return.",
+    ship_return=_shipment_off_record)
+
+
+def _unverified_damage_as_late(self, order, ground, remedy, lines, now):
+    verdict = AfterSalesService._assess(self, order, ground, remedy, lines, now)
+    if ground == "transit_damage" and isinstance(verdict, tuple) and verdict[0] == "not_verified":
+        return "outside_window", "transit damage is to be reported within the return period"
+    return verdict
+
+
+def _transit_damage_on_trust(self, order, ground, remedy, lines, now):
+    if ground == "transit_damage" and order["delivery"] is not None:
+        claimed = [{"line_id": l["line_id"], "kind": "transit_damage", "quantity": l["quantity"]} for l in lines]
+        order = {**order, "delivery": {**order["delivery"], "issues": order["delivery"]["issues"] + claimed}}
+    return AfterSalesService._assess(self, order, ground, remedy, lines, now)
+
+
+UnverifiedDamageRefusedAsLate = _service_variant(
+    "UnverifiedDamageRefusedAsLate", "Refuses transit damage the after-sales staff have not verified as if it were "
+    "reported too late.",
+    _assess=_unverified_damage_as_late)
+CancellationTierEdgeExclusive = _variant(
+    "CancellationTierEdgeExclusive", "Applies a cancellation fee tier only beyond its minimum hours: cancelling exactly "
+    "24 hours before the service is charged the next tier's fee.",
+    cancellation_fee=lambda paid_fen, fees, hours_left=float("inf"): DEFAULT_RULES.cancellation_fee(
+        paid_fen, [(hours, percent) for hours, percent in fees if hours < hours_left], hours_left))
+# Conforming (test_mutants.CONFORMING): grants a transit-damage claim on the consumer's word, more than 5.4.2.b asks.
+TransitDamageTakenOnTrust = _service_variant(
+    "TransitDamageTakenOnTrust", "Grants transit-damage returns and exchanges on the consumer's word, without the "
+    "after-sales staff's verification.",
+    _assess=_transit_damage_on_trust)

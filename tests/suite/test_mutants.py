@@ -122,6 +122,15 @@ EXPECTED: dict[str, Pinned] = {
     "SeriousComplaintIgnored": Pinned("5.3.1.b-1", {
         "5.3.1.b-2": "the emergency mechanism is started only for a complaint recognised as serious",
         "5.3.2.f-1": "the merchant's coordination of the same serious complaint (5.3.1.b names the operator, 5.3.2.f the merchant)"}),
+    # spec review (issue 13): the outbound freight of goods at fault, free return shipping per product
+    "OutboundFreightOnlyForWholeOrder": Pinned("5.4.4.d-3", {
+        "5.4.2.c-1": "a missing line of a two-line order gives back its share of the outbound freight: the same rule "
+                     "(CPL Art 24 para 2), for the merchant's delivery error"}),
+    "OutboundFreightShareRoundedDown": Pinned("5.4.4.d-3"),
+    "FreeReturnPromiseNeedsEveryProduct": Pinned("5.4.1.a-5"),
+    "ReturnShipmentOffRecord": Pinned("4.2-4"),  # the record's status no longer follows the return
+    "UnverifiedDamageRefusedAsLate": Pinned("5.4.2.b-1"),
+    "CancellationTierEdgeExclusive": Pinned("5.4.3.a-1"),
 }
 
 # Better-than-law variants: obligation → why its set-up is out of the variant's legitimate reach (empty: all pass).
@@ -137,6 +146,10 @@ CONFORMING: dict[str, dict[str, str]] = {
                                       "5.4.4.d-4", "5.3.3.c-1"), NO_REQUEST_LEFT_PENDING),
     # The mirror of InstantApproval: the merchant reviews no-reason returns within the response limit.
     "MerchantReviewsNoReasonReturns": {},
+    # The whole outbound freight for one faulty line of several: more than CPL Art 24 asks, never more than was paid.
+    "WholeOutboundFreightGivenBack": {},
+    # Granting transit damage nobody verified gives the consumer more than 5.4.2.b asks.
+    "TransitDamageTakenOnTrust": {},
 }
 
 
