@@ -122,6 +122,14 @@ EXPECTED: dict[str, Pinned] = {
     "SeriousComplaintIgnored": Pinned("5.3.1.b-1", {
         "5.3.1.b-2": "the emergency mechanism is started only for a complaint recognised as serious",
         "5.3.2.f-1": "the merchant's coordination of the same serious complaint (5.3.1.b names the operator, 5.3.2.f the merchant)"}),
+    # contract 1.5: the live stream itself (live_sessions)
+    "SoldOutStillInStock": Pinned("5.2.3.a-1"),
+    "CardShowsListPrice": Pinned("5.2.3.a-2"),
+    "MerchantServiceAnswersAfterStream": Pinned("5.2.3.b-1"),
+    "PageWithoutDisputeInfo": Pinned("5.2.4-1"),
+    "NoReportChannel": Pinned("5.2.4-2"),
+    "CommentsHandedOverNextDay": Pinned("5.2.1.a-2"),
+    "LiveBenefitsLate": Pinned("5.3.1.a-1"),
 }
 
 # Better-than-law variants: obligation → why its set-up is out of the variant's legitimate reach (empty: all pass).
