@@ -41,10 +41,11 @@ class LiveSessionsMixin:
     def get_live_product(self, live_session_id: str, product_id: str) -> tuple[dict, dict]:
         session = self.store.get("live_session", live_session_id)
         product = self.get_product(product_id)
+        card = self._card(session, product_id)
         after_sales, disputes = self.rules.page_information(product)
-        page = {"product_id": product_id, "after_sales": after_sales, "disputes": disputes,
-                "report_channel": self.rules.report_channel()}
-        return self._card(session, product_id), page
+        page = {"product_id": product_id, "stock_status": card["stock_status"], "presale_ship_date": card["presale_ship_date"],
+                "after_sales": after_sales, "disputes": disputes, "report_channel": self.rules.report_channel()}
+        return card, page
 
     def update_live_stock(self, live_session_id: str, product_id: str, **change) -> dict:
         session = self._open_session(live_session_id)

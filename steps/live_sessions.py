@@ -213,15 +213,24 @@ def handed_over_by_end(sut, ctx: Scenario, obligations):
 def _not_sold_as_in_stock(obligations, card: dict, title: str) -> None:
     assert card["stock_status"] in ("sold_out", "presale"), (
         f"{obligations}: with no stock left, the card of {title!r} must show it sold out or on pre-sale; it shows "
-        f"{card['stock_status']} (stock {card['stock_quantity']})")
+        f"{card['stock_status']}")
     if card["stock_status"] == "presale":
         assert card["presale_ship_date"], f"{obligations}: a pre-sale card must show the expected shipping date; it shows none"
 
 
+def _page_as_card(obligations, card: dict, page: dict, title: str) -> None:
+    """The product page shows availability and the pre-sale date as the card does (5.2.3.a: card and detail page)."""
+    shown = (page["stock_status"], page["presale_ship_date"])
+    assert shown == (card["stock_status"], card["presale_ship_date"]), (
+        f"{obligations}: the product page of {title!r} must show the same availability and shipping date as the card, "
+        f"{(card['stock_status'], card['presale_ship_date'])}; it shows {shown}")
+
+
 @then(p('直播间 "{title}" 的商品卡显示有现货'))
 def card_in_stock(sut, ctx: Scenario, obligations, title: str):
-    card, _ = card_and_page(sut, ctx, title)
+    card, page = card_and_page(sut, ctx, title)
     assert card["stock_status"] == "in_stock", f"{obligations}: the card of {title!r} must show it in stock; it shows {card['stock_status']}"
+    _page_as_card(obligations, card, page, title)
     ctx.notes["card"] = card
 
 
@@ -242,8 +251,9 @@ def ordered_in_stock(obligations, ctx: Scenario):
 
 @then(p('直播间 "{title}" 不再作为现货出售：商品卡显示售罄或预售及发货日期'))
 def not_sold_as_in_stock(sut, ctx: Scenario, obligations, title: str):
-    card, _ = card_and_page(sut, ctx, title)
+    card, page = card_and_page(sut, ctx, title)
     _not_sold_as_in_stock(obligations, card, title)
+    _page_as_card(obligations, card, page, title)
 
 
 @then(p('此时下单被拒绝，或作为预售成交且发货日期为下单前商品卡所示日期'))
@@ -261,10 +271,11 @@ def refused_or_presale(obligations, ctx: Scenario):
 
 @then(p('直播间 "{title}" 的商品卡显示预售，预计发货日期 "{date}"'))
 def card_presale(sut, ctx: Scenario, obligations, title: str, date: str):
-    card, _ = card_and_page(sut, ctx, title)
+    card, page = card_and_page(sut, ctx, title)
     assert (card["stock_status"], card["presale_ship_date"]) == ("presale", date), (
         f"{obligations}: the card of {title!r} must show the pre-sale and its current shipping date {date}; it shows "
         f"{card['stock_status']}, shipping date {card['presale_ship_date']}")
+    _page_as_card(obligations, card, page, title)
 
 
 @then(p('订单作为预售成交，发货日期为 "{date}"'))

@@ -1,13 +1,15 @@
 """Systems that answer the contract 1.5 live-session rules differently from the reference system, and conform.
 
 The kit must pass them: a product that sells out is sold on as pre-sale with its shipping date shown on the card
-(instead of refusing the order), and a system of contract 1.4 that knows nothing of live sessions (its new
+(instead of refusing the order), after-sales questions from the comments handed over only as the stream ends (the
+latest moment the standard allows), and a system of contract 1.4 that knows nothing of live sessions (its new
 scenarios are not_tested, nothing fails).
 """
 
 from datetime import timedelta
 
 from caaad.reference_impl.adapter import ReferenceAdapter
+from caaad.reference_impl.records import iso
 from caaad.reference_impl.rules.china_time import china_date
 from caaad.reference_impl.service import AfterSalesService
 
@@ -32,6 +34,32 @@ class PresaleWhenSoldOut(ReferenceAdapter):
 
     def __init__(self):
         super().__init__(service=_PresaleWhenSoldOutService())
+
+
+class _HandOverAtStreamEndService(AfterSalesService):
+    def post_live_comment(self, live_session_id, consumer_id, text):
+        shown = super().post_live_comment(live_session_id, consumer_id, text)
+        session = self.store.get("live_session", live_session_id)
+        comment = session["comments"][-1]
+        if comment["handover"] is not None:  # held back until the stream ends
+            comment["_held"], comment["handover"], comment["_handover"] = comment["handover"], None, None
+            self._save_session(session)
+        return {**shown, "handover": None}
+
+    def close_live_session(self, live_session_id):
+        session = self.store.get("live_session", live_session_id)
+        for comment in session["comments"]:
+            if comment.get("_held"):
+                comment["_handover"] = {**comment.pop("_held"), "handed_over_at": iso(self.clock.now())}
+        self._save_session(session)
+        return super().close_live_session(live_session_id)
+
+
+class HandOverAtStreamEnd(ReferenceAdapter):
+    """Hands the after-sales questions of the comments to the after-sales staff as the stream ends, not at once."""
+
+    def __init__(self):
+        super().__init__(service=_HandOverAtStreamEndService())
 
 
 class Contract14System(ReferenceAdapter):

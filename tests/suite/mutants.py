@@ -13,6 +13,7 @@ from caaad.reference_impl.rules.china_time import china_date, start_of_china_day
 from caaad.reference_impl.rules.freight import Freight, freight_legs, outbound_freight_deduction
 from caaad.reference_impl.rules.eligibility import remedies_offered, shown_return_class
 from caaad.reference_impl.rules.intactness import failed_checks, return_refusal
+from caaad.reference_impl.rules.live_sessions import comment_handling, page_information, shown_card
 from caaad.reference_impl.rules.windows import window_closes_at
 from caaad.reference_impl.service import AfterSalesService
 
@@ -443,7 +444,6 @@ BundleListPriceRefund = _service_variant(
 
 
 # --- contract 1.5: the live stream itself (live_sessions) -------------------------------------------------------------
-from caaad.reference_impl.rules.live_sessions import comment_handling, page_information, shown_card
 
 
 def _handed_over_next_day(text, posted_at):
