@@ -33,7 +33,8 @@ STATE_CHANGING = (
     "ship_return", "receive_return", "inspect_return", "request_intervention", "submit_evidence", "record_agreement",
     "cancel_service_order", "submit_review", "request_review_removal", "file_review_appeal", "record_consent",
     "withdraw_consent", "request_data_disclosure", "report_incident", "submit_consultation", "submit_complaint",
-    "respond_complaint")
+    "respond_complaint", "open_live_session", "close_live_session", "update_live_stock", "post_live_comment",
+    "submit_violation_report")
 
 
 def _recognising_retries(op: str, method):
@@ -166,6 +167,31 @@ class ReferenceAdapter:
 
     def get_complaint(self, request: dict) -> dict:
         return {"complaint": self.service.get_complaint(request["complaint_id"])}
+
+    def open_live_session(self, request: dict) -> dict:
+        return {"live_session": self.service.open_live_session(**request)}
+
+    def close_live_session(self, request: dict) -> dict:
+        return {"live_session": self.service.close_live_session(request["live_session_id"])}
+
+    def get_live_session(self, request: dict) -> dict:
+        return {"live_session": self.service.get_live_session(request["live_session_id"])}
+
+    def get_live_product(self, request: dict) -> dict:
+        card, page = self.service.get_live_product(request["live_session_id"], request["product_id"])
+        return {"card": card, "page": page}
+
+    def update_live_stock(self, request: dict) -> dict:
+        return {"card": self.service.update_live_stock(**request)}
+
+    def post_live_comment(self, request: dict) -> dict:
+        return {"comment": self.service.post_live_comment(**request)}
+
+    def submit_violation_report(self, request: dict) -> dict:
+        return {"report": self.service.submit_violation_report(**request)}
+
+    def get_violation_report(self, request: dict) -> dict:
+        return {"report": self.service.get_violation_report(request["report_id"])}
 
 
 _recognise_retries(ReferenceAdapter)

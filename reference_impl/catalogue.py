@@ -47,12 +47,16 @@ class CatalogueMixin:
         return self.store.get("product", product_id)
 
     def place_order(self, consumer_id: str, items: list[dict], payments: list[dict], discounts: list[dict] = (),
-                    shipping: dict | None = None) -> dict:
+                    shipping: dict | None = None, live_session_id: str | None = None) -> dict:
         self._party(consumer_id, "consumer")
         products = [self.get_product(item["product_id"]) for item in items]
         if len({p["merchant_id"] for p in products}) != 1 or len({p["product_id"] for p in products}) != len(products):
             raise ServiceError("an order holds products of one merchant, each product once")
-        priced = [PricedLine(p["product_id"], p["price_fen"], item["quantity"]) for p, item in zip(products, items)]
+        # In a live stream each item gets the terms of its card (price, gifts, pre-sale date, promised benefits).
+        terms = [self._live_line_terms(live_session_id, p, item["quantity"]) if live_session_id else
+                 {"unit_price_fen": p["price_fen"], "gifts": p["gifts"], "presale_ship_date": None, "benefits": []}
+                 for p, item in zip(products, items)]
+        priced = [PricedLine(p["product_id"], t["unit_price_fen"], item["quantity"]) for p, item, t in zip(products, items, terms)]
         discount_rules = [_discount(d) for d in discounts]
         ordered = {line.product_id: line.quantity for line in priced}
         if any(set(d.product_ids) - set(ordered) for d in discount_rules):
@@ -73,24 +77,31 @@ class CatalogueMixin:
             "order_id": order_id, "consumer_id": consumer_id, "merchant_id": products[0]["merchant_id"],
             "placed_at": iso(self.clock.now()),
             "lines": [{"line_id": f"{order_id}-{n}", "product_id": p["product_id"], "title": p["title"],
-                       "category": p["category"], "quantity": item["quantity"], "unit_price_fen": p["price_fen"],
+                       "category": p["category"], "quantity": item["quantity"], "unit_price_fen": t["unit_price_fen"],
                        "paid_fen": line_paid, "exclusion_confirmed": item.get("exclusion_confirmed", False),
-                       "gifts": [{**g, "quantity": g["quantity"] * item["quantity"]} for g in p["gifts"]]}
-                      for n, (p, item, line_paid) in enumerate(zip(products, items, paid), 1)],
+                       "gifts": [{**g, "quantity": g["quantity"] * item["quantity"]} for g in t["gifts"]],
+                       **({"presale_ship_date": t["presale_ship_date"]} if live_session_id else {})}
+                      for n, (p, item, line_paid, t) in enumerate(zip(products, items, paid, terms), 1)],
             "discounts": [{"threshold_fen": None, **d} for d in discounts],
             "goods_total_fen": goods_total, "discount_total_fen": goods_total - goods_paid,
             "shipping_charged_fen": shipping_charged, "shipping_fee_fen": shipping["fee_fen"],
             "free_shipping_threshold_fen": threshold, "total_paid_fen": total, "payments": payments,
             "status": "placed", "delivery": None,
+            **({"live_session_id": live_session_id, "live_benefits": [b for t in terms for b in t["benefits"]]}
+               if live_session_id else {}),
             # What later returns have taken back, for settling the next one (7D Art 17, 18), and the
             # goods refunds booked against each line over all its after-sales requests.
             "_returned": {}, "_goods_refunded_fen": 0, "_outbound_deducted_fen": 0, "_outbound_fault_paid_fen": 0,
             "_line_refunded_fen": {}}
         self._save_order(order)
+        if live_session_id:
+            self._record_live_order(live_session_id, order_id, items)
         return public(order)
 
     def get_order(self, order_id: str) -> dict:
-        return public(self.store.get("order", order_id))
+        order = self.store.get("order", order_id)
+        self._benefits_now(order, self.clock.now())
+        return public(order)
 
     def deliver_order(self, order_id: str, outcome: str, signed_at: datetime | None = None, issues: list[dict] = ()) -> dict:
         order = self.store.get("order", order_id)
@@ -110,6 +121,7 @@ class CatalogueMixin:
         return public(order)
 
     def _save_order(self, order: dict) -> None:
+        self._benefits_now(order, self.clock.now())
         self.store.put("order", order["order_id"], order, parent=order["consumer_id"], status=order["status"])
 
     def _signed_at(self, order: dict) -> datetime | None:

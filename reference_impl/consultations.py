@@ -19,22 +19,32 @@ class ConsultationsMixin:
         return list(self.rules.consultation_channels())
 
     def submit_consultation(self, consumer_id: str, channel_id: str, topic: str, text: str,
-                            order_id: str | None = None) -> dict:
+                            order_id: str | None = None, product_id: str | None = None,
+                            live_session_id: str | None = None) -> dict:
         self._party(consumer_id, "consumer")
         channel = next((c for c in self.rules.consultation_channels() if c["channel_id"] == channel_id), None)
         if channel is None:
             raise ServiceError(f"no consultation channel '{channel_id}' (describe() lists them)")
         if order_id is not None and self.store.get("order", order_id)["consumer_id"] != consumer_id:
             raise ServiceError(f"order '{order_id}' is not this consumer's")
+        if product_id is not None:
+            self.get_product(product_id)
+        if live_session_id is not None:
+            self._open_session(live_session_id)
         now = self.clock.now()
         limit = self.platform_rules["after_sales_inquiry_response_limit"].duration
+        # The merchant's customer service is staffed for its streams (5.2.3.b); the others answer within the limit.
+        feedback_at = (self.rules.merchant_service_reply_at(now, limit) if channel["addressed_to"] == "merchant"
+                       else self.rules.consultation_feedback_at(now, limit))
         record = {
             "consultation_id": self.store.new_id("consultation"), "consumer_id": consumer_id, "order_id": order_id,
             "channel_id": channel_id, "channel_kind": channel["kind"], "addressed_to": channel["addressed_to"],
             "topic": topic, "text": self.rules.recorded_text(text), "submitted_at": iso(now),
             "feedback_due_at": iso(now + limit), "status": "awaiting_feedback", "answer": None, "handover": None,
-            "_feedback_at": iso(self.rules.consultation_feedback_at(now, limit)),
+            "_feedback_at": iso(feedback_at),
         }
+        if product_id is not None or live_session_id is not None:
+            record.update(product_id=product_id, live_session_id=live_session_id)
         return self._consultation_now(record)
 
     def get_consultation(self, consultation_id: str) -> dict:

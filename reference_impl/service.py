@@ -15,6 +15,7 @@ from .catalogue import CatalogueMixin
 from .clock import ManualClock
 from .consultations import ConsultationsMixin
 from .disputes import DisputesMixin
+from .live_sessions import LiveSessionsMixin
 from .personal_data import PersonalDataMixin
 from .platform_rules import PlatformRule, load_platform_rules
 from .records import ServiceError
@@ -26,14 +27,14 @@ from .store import NotFound, Store
 
 SYSTEM_NAME = "caaad reference system"
 SYSTEM_VERSION = "0.1.0"
-CONTRACT_VERSION = "1.4.0"
+CONTRACT_VERSION = "1.5.0"
 ROLES = ("platform", "merchant")
 CAPABILITIES = ("core", "returns", "disputes", "agreements", "service_goods", "consultations", "complaints", "reviews",
-                "personal_data", "idempotency", "serious_complaints")
+                "personal_data", "idempotency", "serious_complaints", "live_sessions")
 
 
 class AfterSalesService(CatalogueMixin, AfterSalesMixin, ReturnsMixin, SettlementMixin, DisputesMixin,
-                       ConsultationsMixin, ReviewsMixin, PersonalDataMixin):
+                       ConsultationsMixin, ReviewsMixin, PersonalDataMixin, LiveSessionsMixin):
     def __init__(self, store: Store | None = None, clock: ManualClock | None = None, rules: Rules = DEFAULT_RULES,
                  platform_rules: dict[str, PlatformRule] | None = None):
         self.store = store or Store()

@@ -10,7 +10,7 @@ import threading
 
 KINDS = {"party": "P", "product": "G", "order": "O", "after_sales": "A", "agreement": "AG", "consultation": "C", "complaint": "K",
          "review": "RV", "review_appeal": "RVA", "consent": "PC", "disclosure": "PD", "incident": "PI",
-         "call": "IK"}  # call: a call named by an idempotency key, with its first answer
+         "call": "IK", "live_session": "L", "violation_report": "VR"}  # call: a call named by an idempotency key, with its first answer
 
 
 class NotFound(LookupError):

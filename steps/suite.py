@@ -23,6 +23,7 @@ pytest_plugins = [
     "caaad.steps.repeats",
     "caaad.steps.discounts",
     "caaad.steps.serious_complaints",
+    "caaad.steps.live_sessions",
 ]
 
 # The same folder the kit indexes and checks (caaad.paths: the repository's features/ or the installed

@@ -11,6 +11,7 @@ from typing import Callable
 from . import consultations
 from . import deadlines, disputes, eligibility, freight, intactness, money, windows
 from . import complaints, privacy, repeats, return_items, reviews
+from . import live_sessions
 from .obligations import obligations_of
 
 
@@ -68,6 +69,16 @@ class Rules:
     complaint_closable: Callable = complaints.closable
     emergency_needed: Callable = complaints.emergency_needed
     return_freight_promised: Callable = freight.return_freight_promised
+    # contract 1.5: live sessions
+    stock_status: Callable = live_sessions.stock_status
+    sellable: Callable = live_sessions.sellable
+    live_terms: Callable = live_sessions.live_terms
+    shown_card: Callable = live_sessions.shown_card
+    page_information: Callable = live_sessions.page_information
+    report_channel: Callable = live_sessions.report_channel
+    comment_handling: Callable = live_sessions.comment_handling
+    merchant_service_reply_at: Callable = live_sessions.merchant_service_reply_at
+    benefit_delivery_at: Callable = live_sessions.benefit_delivery_at
 
     def replace(self, **changes) -> "Rules":
         return replace(self, **changes)

@@ -30,6 +30,9 @@ CONSULTATION_CHANNELS = (
      "addressed_to": "platform", "service_hours": "全天"},
     {"channel_id": "live-room-online-text", "kind": "online_text", "access_point": "直播间「联系售后」在线客服",
      "addressed_to": "live_room_operator", "service_hours": "全天"},
+    # 5.2.3.b: the merchant's own online customer service, staffed for its live streams (contract 1.5, live_sessions).
+    {"channel_id": "merchant-online-text", "kind": "online_text", "access_point": "直播间商品卡「咨询商家客服」",
+     "addressed_to": "merchant", "service_hours": "每场直播全程及每日 09:00–22:00"},
 )
 
 

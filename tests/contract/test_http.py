@@ -141,6 +141,19 @@ def walk(client: ContractClient) -> None:
     call("respond_complaint", complaint_id=complaint["complaint_id"], by="merchant", text="已发货", close=True,
          outcome="商家已发货")
     call("get_complaint", complaint_id=complaint["complaint_id"])
+    operator = call("create_party", kind="live_room_operator", display_name="测试直播间")["party_id"]
+    session = call("open_live_session", live_room_operator_id=operator, anchor_name="测试主播",
+                   products=[{"product_id": goods["product_id"], "live_price_fen": 8000, "stock_quantity": 1}])["live_session"]
+    sid = session["live_session_id"]
+    call("post_live_comment", live_session_id=sid, consumer_id=consumer, text="能退货吗？")
+    call("update_live_stock", live_session_id=sid, product_id=goods["product_id"], stock_quantity=2)
+    call("place_order", consumer_id=consumer, items=[{"product_id": goods["product_id"], "quantity": 1}],
+         payments=[{"method": "card", "amount_fen": 8000}], live_session_id=sid)
+    call("get_live_product", live_session_id=sid, product_id=goods["product_id"])
+    report = call("submit_violation_report", reporter_id=consumer, text="虚假宣传", live_session_id=sid)["report"]
+    call("get_violation_report", report_id=report["report_id"])
+    call("close_live_session", live_session_id=sid)
+    call("get_live_session", live_session_id=sid)
     call("clock_advance", by="P8D")
 
 

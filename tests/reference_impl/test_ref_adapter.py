@@ -65,6 +65,16 @@ def test_every_operation_answers_within_the_schemas(shop):
     complaint = shop.call("submit_complaint", consumer_id=shop.consumer, against="merchant", text="不发货")["complaint"]
     shop.call("respond_complaint", complaint_id=complaint["complaint_id"], by="merchant", text="已发货")
     shop.call("get_complaint", complaint_id=complaint["complaint_id"])
+    operator = shop.call("create_party", kind="live_room_operator", display_name="测试直播间")["party_id"]
+    sid = shop.call("open_live_session", live_room_operator_id=operator, anchor_name="测试主播",
+                    products=[{"product_id": product["product_id"], "stock_quantity": 3}])["live_session"]["live_session_id"]
+    shop.call("update_live_stock", live_session_id=sid, product_id=product["product_id"], presale_ship_date="2024-03-15")
+    shop.call("get_live_product", live_session_id=sid, product_id=product["product_id"])
+    shop.call("post_live_comment", live_session_id=sid, consumer_id=shop.consumer, text="怎么换货？")
+    report = shop.call("submit_violation_report", reporter_id=shop.consumer, text="虚假宣传")["report"]
+    shop.call("get_violation_report", report_id=report["report_id"])
+    shop.call("close_live_session", live_session_id=sid)
+    shop.call("get_live_session", live_session_id=sid)
     shop.advance(3600)
     assert shop.called == set(load_contract().operations)
 

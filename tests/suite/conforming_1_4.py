@@ -34,11 +34,14 @@ class EmergencyForEverySeriousComplaint(ReferenceAdapter):
 
 
 class Contract13System(ReferenceAdapter):
-    """Declares contract 1.3.0: no idempotency, no serious_complaints, no emergency threshold."""
+    """Declares contract 1.3.0: no idempotency, no serious_complaints, no emergency threshold (and nothing of 1.5:
+    no live_sessions, no merchant customer service channel)."""
 
     def describe(self, request):
         description = super().describe(request)
         return {**description, "contract_version": "1.3.0",
-                "capabilities": [c for c in description["capabilities"] if c not in ("idempotency", "serious_complaints")],
+                "capabilities": [c for c in description["capabilities"]
+                                 if c not in ("idempotency", "serious_complaints", "live_sessions")],
+                "consultation_channels": [c for c in description["consultation_channels"] if c["addressed_to"] != "merchant"],
                 "platform_rules": [r for r in description["platform_rules"]
                                    if r["name"] != "serious_complaint_emergency_threshold"]}

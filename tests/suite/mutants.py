@@ -13,6 +13,7 @@ from caaad.reference_impl.rules.china_time import china_date, start_of_china_day
 from caaad.reference_impl.rules.freight import Freight, freight_legs, outbound_freight_deduction
 from caaad.reference_impl.rules.eligibility import remedies_offered, shown_return_class
 from caaad.reference_impl.rules.intactness import failed_checks, return_refusal
+from caaad.reference_impl.rules.live_sessions import comment_handling, page_information, shown_card
 from caaad.reference_impl.rules.windows import window_closes_at
 from caaad.reference_impl.service import AfterSalesService
 
@@ -507,3 +508,33 @@ TransitDamageTakenOnTrust = _service_variant(
     "TransitDamageTakenOnTrust", "Grants transit-damage returns and exchanges on the consumer's word, without the "
     "after-sales staff's verification.",
     _assess=_transit_damage_on_trust)
+# --- contract 1.5: the live stream itself (live_sessions) -------------------------------------------------------------
+
+
+def _handed_over_next_day(text, posted_at):
+    handling = comment_handling(text, posted_at)
+    return handling and (handling[0], handling[1], posted_at + timedelta(days=1))
+
+
+SoldOutStillInStock = _variant(
+    "SoldOutStillInStock", "Keeps showing and selling a product as in stock after its stock reaches zero.",
+    stock_status=lambda stock_quantity, presale_ship_date: "presale" if presale_ship_date else "in_stock",
+    sellable=lambda status, stock_quantity, quantity: True)
+CardShowsListPrice = _variant(
+    "CardShowsListPrice", "Shows the product's list price on the live-room card while orders are charged the live-room price.",
+    shown_card=lambda product, offer, price_fen, gifts, status: shown_card(product, offer, product["price_fen"], gifts, status))
+MerchantServiceAnswersAfterStream = _variant(
+    "MerchantServiceAnswersAfterStream", "The merchant's customer service replies only at the end of the inquiry limit, after the stream.",
+    merchant_service_reply_at=lambda submitted_at, limit: submitted_at + limit)
+PageWithoutDisputeInfo = _variant(
+    "PageWithoutDisputeInfo", "Shows no dispute or complaint handling information (nor a link) on live product pages.",
+    page_information=lambda product: (page_information(product)[0], None))
+NoReportChannel = _variant(
+    "NoReportChannel", "Offers no channel to report violations of laws and regulations on live product pages.",
+    report_channel=lambda: None)
+CommentsHandedOverNextDay = _variant(
+    "CommentsHandedOverNextDay", "Hands after-sales questions from the comments to the after-sales staff a day later, after the stream.",
+    comment_handling=_handed_over_next_day)
+LiveBenefitsLate = _variant(
+    "LiveBenefitsLate", "Delivers the benefits promised in the live room a day after the promised time.",
+    benefit_delivery_at=lambda closed_at, deliver_by: deliver_by + timedelta(days=1))

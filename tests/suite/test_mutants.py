@@ -131,6 +131,14 @@ EXPECTED: dict[str, Pinned] = {
     "ReturnShipmentOffRecord": Pinned("4.2-4"),  # the record's status no longer follows the return
     "UnverifiedDamageRefusedAsLate": Pinned("5.4.2.b-1"),
     "CancellationTierEdgeExclusive": Pinned("5.4.3.a-1"),
+    # contract 1.5: the live stream itself (live_sessions)
+    "SoldOutStillInStock": Pinned("5.2.3.a-1"),
+    "CardShowsListPrice": Pinned("5.2.3.a-2"),
+    "MerchantServiceAnswersAfterStream": Pinned("5.2.3.b-1"),
+    "PageWithoutDisputeInfo": Pinned("5.2.4-1"),
+    "NoReportChannel": Pinned("5.2.4-2"),
+    "CommentsHandedOverNextDay": Pinned("5.2.1.a-2"),
+    "LiveBenefitsLate": Pinned("5.3.1.a-1"),
 }
 
 # Better-than-law variants: obligation → why its set-up is out of the variant's legitimate reach (empty: all pass).

@@ -1,0 +1,72 @@
+"""Systems that answer the contract 1.5 live-session rules differently from the reference system, and conform.
+
+The kit must pass them: a product that sells out is sold on as pre-sale with its shipping date shown on the card
+(instead of refusing the order), after-sales questions from the comments handed over only as the stream ends (the
+latest moment the standard allows), and a system of contract 1.4 that knows nothing of live sessions (its new
+scenarios are not_tested, nothing fails).
+"""
+
+from datetime import timedelta
+
+from caaad.reference_impl.adapter import ReferenceAdapter
+from caaad.reference_impl.records import iso
+from caaad.reference_impl.rules.china_time import china_date
+from caaad.reference_impl.service import AfterSalesService
+
+PRESALE_LEAD = timedelta(days=15)  # how long the variant takes to restock a product that sold out
+
+
+class _PresaleWhenSoldOutService(AfterSalesService):
+    def _save_session(self, session):
+        # A product whose stock reaches zero is put on pre-sale at once, its shipping date on the card; restocked,
+        # it is sold from stock again.
+        for offer in session["_offers"].values():
+            if offer["stock_quantity"] == 0 and not offer.get("presale_ship_date"):
+                offer["presale_ship_date"] = china_date(self.clock.now() + PRESALE_LEAD).isoformat()
+                offer["_presale_until_restocked"] = True
+            elif offer["stock_quantity"] > 0 and offer.pop("_presale_until_restocked", False):
+                offer.pop("presale_ship_date")
+        return super()._save_session(session)
+
+
+class PresaleWhenSoldOut(ReferenceAdapter):
+    """Sells a sold-out product on as pre-sale with the shipping date on the card (the contract's other answer)."""
+
+    def __init__(self):
+        super().__init__(service=_PresaleWhenSoldOutService())
+
+
+class _HandOverAtStreamEndService(AfterSalesService):
+    def post_live_comment(self, live_session_id, consumer_id, text):
+        shown = super().post_live_comment(live_session_id, consumer_id, text)
+        session = self.store.get("live_session", live_session_id)
+        comment = session["comments"][-1]
+        if comment["handover"] is not None:  # held back until the stream ends
+            comment["_held"], comment["handover"], comment["_handover"] = comment["handover"], None, None
+            self._save_session(session)
+        return {**shown, "handover": None}
+
+    def close_live_session(self, live_session_id):
+        session = self.store.get("live_session", live_session_id)
+        for comment in session["comments"]:
+            if comment.get("_held"):
+                comment["_handover"] = {**comment.pop("_held"), "handed_over_at": iso(self.clock.now())}
+        self._save_session(session)
+        return super().close_live_session(live_session_id)
+
+
+class HandOverAtStreamEnd(ReferenceAdapter):
+    """Hands the after-sales questions of the comments to the after-sales staff as the stream ends, not at once."""
+
+    def __init__(self):
+        super().__init__(service=_HandOverAtStreamEndService())
+
+
+class Contract14System(ReferenceAdapter):
+    """Declares contract 1.4.0: no live_sessions, and so no merchant customer service channel for streams."""
+
+    def describe(self, request):
+        description = super().describe(request)
+        return {**description, "contract_version": "1.4.0",
+                "capabilities": [c for c in description["capabilities"] if c != "live_sessions"],
+                "consultation_channels": [c for c in description["consultation_channels"] if c["addressed_to"] != "merchant"]}

@@ -1,0 +1,39 @@
+"""No false failures from the contract 1.5 live-session scenarios: the conforming variants of conforming_1_5.py
+pass every scenario, and a 1.4 system gets exactly the scenarios needing live_sessions as not_tested."""
+
+import pytest
+
+from cascade import run_suite
+
+# The scenarios that need the capability live_sessions of contract 1.5.
+NEEDS_1_5 = {
+    "直播中评论区的售后问题在直播结束前转交直播间运营者售后服务人员",
+    "直播结束前1分钟评论区出现的售后问题，转交不晚于直播结束",
+    "库存只剩1件时按现货成交，售罄后不再作为现货出售",
+    "商家将库存更新为0后商品不再作为现货出售，补货后商品卡显示新的库存",
+    "预售发货日期推迟后，商品卡在下单前显示新的发货日期，订单按新日期成交",
+    "直播间专享价和加赠的赠品在商品卡上如实展示，下单按商品卡结算",
+    "没有直播间专享价的商品，商品卡按商品售价展示，下单按商品卡结算",
+    "直播中通过商家在线客服咨询，直播期间得到答复并记录所咨询的商品",
+    "直播结束前1分钟向商家客服提出的咨询，在直播结束前得到答复",
+    "直播间在售的每个商品页面都展示售后服务和争议投诉处理信息或其链接",
+    "通过商品页面的举报通道举报违法违规行为，得到举报编号并可查询状态",
+    "直播结束后凭举报编号仍可查询举报状态",
+    "直播间专享价和加赠的赠品在订单中兑现",
+    "直播间承诺直播后发放的优惠券在承诺时间届满时已到达消费者",
+}
+
+
+@pytest.mark.parametrize("variant", ["PresaleWhenSoldOut", "HandOverAtStreamEnd"])
+def test_another_conforming_answer_passes_everything(tmp_path, variant):
+    code, results = run_suite(f"conforming_1_5:{variant}", tmp_path)
+    failing = [(s["name"], s["message"]) for s in results["scenarios"] if s["outcome"] != "passed"]
+    assert code == 0 and not failing
+
+
+def test_a_contract_1_4_system_gets_the_live_session_scenarios_not_tested(tmp_path):
+    code, results = run_suite("conforming_1_5:Contract14System", tmp_path)
+    outcomes = {s["name"]: s["outcome"] for s in results["scenarios"]}
+    assert code == 0
+    assert {name for name, outcome in outcomes.items() if outcome != "passed"} == NEEDS_1_5
+    assert {outcomes[name] for name in NEEDS_1_5} == {"not_tested"}
