@@ -167,5 +167,8 @@ class ReferenceAdapter:
     def get_complaint(self, request: dict) -> dict:
         return {"complaint": self.service.get_complaint(request["complaint_id"])}
 
+    def get_after_sales_rules(self, request: dict) -> dict:
+        return {"rules": self.service.after_sales_rules()}
+
 
 _recognise_retries(ReferenceAdapter)

@@ -11,6 +11,7 @@ from typing import Callable
 from . import consultations
 from . import deadlines, disputes, eligibility, freight, intactness, money, windows
 from . import complaints, privacy, repeats, return_items, reviews
+from . import plans, publication
 from .obligations import obligations_of
 
 
@@ -67,6 +68,13 @@ class Rules:
     solution_partner: Callable = complaints.solution_partner
     complaint_closable: Callable = complaints.closable
     emergency_needed: Callable = complaints.emergency_needed
+    # contract 1.5: before and after the stream (5.1.3.e, 5.1.4.a, 5.3.2.b, 5.3.2.g, 5.3.2.h, 5.3.2.j)
+    plan_problem: Callable = plans.plan_problem
+    promised_shipment: Callable = plans.promised_shipment
+    ship_time: Callable = plans.ship_time
+    published_rules: Callable = publication.published_rules
+    assisted_verdict: Callable = eligibility.assisted_verdict
+    logistics_answer: Callable = consultations.logistics_answer
 
     def replace(self, **changes) -> "Rules":
         return replace(self, **changes)

@@ -25,7 +25,7 @@ def _object_schemas(node, path="$"):
 def test_top_level_document():
     document = json.loads((CONTRACT_DIR / "contract.json").read_text(encoding="utf-8"))
     assert set(document) == {"contract_version", "title", "description", "$defs", "operations"}
-    assert document["contract_version"] == CONTRACT.version == "1.4.0"
+    assert document["contract_version"] == CONTRACT.version == "1.5.0"
     Draft202012Validator.check_schema({"$defs": document["$defs"]})
 
 
@@ -44,7 +44,7 @@ def test_examples_validate(name):
 @pytest.mark.parametrize("name", list(CONTRACT.operations))
 def test_operation_metadata(name):
     op = CONTRACT.operations[name]
-    assert op.since in ("1.0.0", "1.1.0", "1.3.0")
+    assert op.since in ("1.0.0", "1.1.0", "1.3.0", "1.5.0")
     assert tuple(map(int, op.since.split("."))) <= tuple(map(int, CONTRACT.version.split(".")))
     assert op.capability in CONTRACT.defs["capability"]["enum"]
     assert op.summary and len(op.description) > len(op.summary)

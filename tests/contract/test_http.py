@@ -162,6 +162,15 @@ def walk(client: ContractClient) -> None:
     call("respond_complaint", complaint_id=complaint["complaint_id"], by="merchant", text="已发货", close=True,
          outcome="商家已发货")
     call("get_complaint", complaint_id=complaint["complaint_id"])
+    operator = call("create_party", kind="live_room_operator", display_name="测试直播间")["party_id"]
+    planned = product(warranty_days=365, after_sales_plan={
+        "agreed_with": operator, "agreed_at": T0, "ship_within_hours": 48, "stock_quantity": 100, "presale_quantity": 50,
+        "logistics_method": "快递配送", "return_exchange_method": "寄回商家", "return_handling_days": 15,
+        "complaint_process": "受理、核实、答复、办结", "complaint_feedback_hours": 24})
+    asked = call("submit_consultation", consumer_id=consumer, channel_id="merchant-online-text", topic="logistics",
+                 text="发货了吗？", order_id=order(planned)["order_id"])["consultation"]
+    call("get_consultation", consultation_id=asked["consultation_id"])
+    call("get_after_sales_rules")
     call("clock_advance", by="P8D")
 
 
