@@ -11,7 +11,7 @@ from datetime import datetime
 from pytest_bdd import given, then, when
 
 from .common import (CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Scenario, ScenarioError, advance_to,
-                     p, parse_payments, rfc3339, scenario_time)
+                     fen, p, parse_payments, rfc3339, scenario_time)
 
 # --- products -----------------------------------------------------------------------------------------------
 
@@ -52,6 +52,11 @@ def shown_product(sut, ctx: Scenario, title: str) -> dict:
 @given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price:d}" 分'))
 def list_product(ctx: Scenario, title: str, category: str, price: int):
     draft_product(ctx, title, category, price)
+
+
+@given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price}" 元'))
+def list_product_in_yuan(ctx: Scenario, title: str, category: str, price: str):
+    draft_product(ctx, title, category, fen(price))
 
 
 @given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price:d}" 分，'

@@ -23,6 +23,8 @@ pytest_plugins = [
     "caaad.steps.repeats",
     "caaad.steps.discounts",
     "caaad.steps.serious_complaints",
+    "caaad.steps.pre_live",
+    "caaad.steps.post_sale",
 ]
 
 # The same folder the kit indexes and checks (caaad.paths: the repository's features/ or the installed

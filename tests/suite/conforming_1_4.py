@@ -1,8 +1,9 @@
 """Systems that answer the contract 1.4 rules differently from the reference system, and conform.
 
 The kit must pass them: a repeat answered with the existing request instead of a refusal, an emergency
-mechanism started for every serious complaint, and a system of contract 1.3 that knows nothing of
-idempotency keys or serious complaints (its new scenarios are not_tested, nothing fails).
+mechanism started for every serious complaint, a system of contract 1.3 that knows nothing of
+idempotency keys or serious complaints, and one of contract 1.4 that knows nothing of 1.5 (their new scenarios
+are not_tested, nothing fails).
 """
 
 from caaad.reference_impl.adapter import ReferenceAdapter
@@ -33,8 +34,22 @@ class EmergencyForEverySeriousComplaint(ReferenceAdapter):
         super().__init__(rules=DEFAULT_RULES.replace(emergency_needed=lambda claim, threshold: True))
 
 
-class Contract13System(ReferenceAdapter):
-    """Declares contract 1.3.0: no idempotency, no serious_complaints, no emergency threshold."""
+# What contract 1.5 added for before and after the stream (the live sessions' capabilities are listed beside them).
+CAPABILITIES_1_5 = ("after_sales_plans", "published_rules", "assisted_requests", "repairs", "merchant_consultations")
+
+
+class Contract14System(ReferenceAdapter):
+    """Declares contract 1.4.0: none of the capabilities of 1.5, no channel of the merchant's customer service."""
+
+    def describe(self, request):
+        description = super().describe(request)
+        return {**description, "contract_version": "1.4.0",
+                "capabilities": [c for c in description["capabilities"] if c not in CAPABILITIES_1_5],
+                "consultation_channels": [c for c in description["consultation_channels"] if c["addressed_to"] != "merchant"]}
+
+
+class Contract13System(Contract14System):
+    """Declares contract 1.3.0: no idempotency, no serious_complaints, no emergency threshold (and nothing of 1.5)."""
 
     def describe(self, request):
         description = super().describe(request)
