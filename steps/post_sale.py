@@ -25,8 +25,8 @@ from .returns import REMEDY, after_sales_request
 FILER = {"消费者本人": "consumer", "平台代消费者": "platform"}
 DECISION = {"同意": "accept", "拒绝": "reject"}
 # Words that state a shipping status, by the state the order is in; a reply naming its tracking number also does.
-NOT_SHIPPED_WORDS = ("未发货", "待发货", "尚未发出", "未发出")
-SHIPPED_WORDS = ("已发货", "已发出", "运输中", "配送中", "派送中", "已揽收", "在途")
+NOT_SHIPPED_WORDS = ("未发货", "尚未发货", "待发货", "未发出", "尚未发出", "备货中", "未出库")
+SHIPPED_WORDS = ("已发货", "已发出", "已出库", "已揽收", "揽收", "运输中", "运输途中", "在途", "配送中", "派送中")
 
 
 # --- requests the platform files on the consumer's behalf ---------------------------------------------------------
