@@ -486,3 +486,19 @@ LogisticsStockReply = _variant(
 ShipsAfterPromise = _variant(
     "ShipsAfterPromise", "Ships an order one minute after the delivery time its after-sales plan promises.",
     ship_time=lambda placed_at, ship_by: ship_by + timedelta(minutes=1))
+
+# Conforming answers the contract 1.5 scenarios must pass (test_mutants.CONFORMING): shipping at the very end of
+# the promised time, and registering a plan beyond the ceiling with the ceiling instead of refusing it.
+ShipsAtTheLastMoment = _variant(
+    "ShipsAtTheLastMoment", "Ships every order with a delivery promise exactly when the promised time runs out.",
+    ship_time=lambda placed_at, ship_by: ship_by)
+
+
+class PlanCappedAtCeiling(ReferenceAdapter):
+    """Registers an after-sales plan whose handling period exceeds 15 days with 15 days instead of refusing it."""
+
+    def create_product(self, request):
+        plan = request.get("after_sales_plan")
+        if plan:
+            request = {**request, "after_sales_plan": {**plan, "return_handling_days": min(15, plan["return_handling_days"])}}
+        return super().create_product(request)

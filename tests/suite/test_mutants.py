@@ -155,6 +155,9 @@ CONFORMING: dict[str, dict[str, str]] = {
                                       "5.4.4.d-4", "5.3.3.c-1"), NO_REQUEST_LEFT_PENDING),
     # The mirror of InstantApproval: the merchant reviews no-reason returns within the response limit.
     "MerchantReviewsNoReasonReturns": {},
+    # contract 1.5: shipping at the last moment promised; a plan beyond the ceiling registered within it
+    "ShipsAtTheLastMoment": {},
+    "PlanCappedAtCeiling": {},
 }
 
 
