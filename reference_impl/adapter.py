@@ -193,5 +193,8 @@ class ReferenceAdapter:
     def get_violation_report(self, request: dict) -> dict:
         return {"report": self.service.get_violation_report(request["report_id"])}
 
+    def get_after_sales_rules(self, request: dict) -> dict:
+        return {"rules": self.service.after_sales_rules()}
+
 
 _recognise_retries(ReferenceAdapter)

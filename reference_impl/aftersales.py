@@ -7,14 +7,15 @@ from datetime import datetime, timedelta
 from .records import ServiceError, iso, parse, public
 from .rules.repeats import HeldRequest
 
-_GOODS_RETURNED = ("return_refund", "exchange")
+_GOODS_RETURNED = ("return_refund", "exchange", "repair")
 _OPEN = ("pending_merchant", "awaiting_return", "return_shipped", "return_received", "processing", "in_intervention")
 
 
 class AfterSalesMixin:
     # --- filing and deciding -------------------------------------------------------------------
     def request_after_sales(self, order_id: str, ground: str, remedy: str, lines: list[dict],
-                            amount_fen: int | None = None, note: str = "", refund_channel: str = "original_path") -> dict:
+                            amount_fen: int | None = None, note: str = "", refund_channel: str = "original_path",
+                            filed_by: str = "consumer") -> dict:
         order = self.store.get("order", order_id)
         self._check_lines(order["lines"], lines, "the request names a line that is not in the order, or more than was bought")
         now = self.clock.now()
@@ -22,7 +23,8 @@ class AfterSalesMixin:
         record["_note"] = note
         record["amount_requested_fen"] = amount_fen
         record["_refund_channel"] = refund_channel  # the consumer's explicit consent (7D Art 14)
-        verdict = self._assess(order, ground, remedy, lines, now)
+        record["filed_by"] = filed_by
+        verdict = self.rules.assisted_verdict(filed_by, self._assess(order, ground, remedy, lines, now))
         # A request the rules would grant is refused when it repeats one under way or refunded; one they
         # refuse anyway is refused for its own reason.
         repeated = verdict in ("accept", "merchant") and self.rules.repeated_request(

@@ -23,10 +23,16 @@ class CatalogueMixin:
 
     def create_product(self, merchant_id: str, title: str, category: str, price_fen: int, no_reason_return: dict,
                        promises: dict | None = None, gifts: list[dict] = (), service: dict | None = None,
-                       legal_status: str = "permitted", accessories: list[dict] = ()) -> dict:
+                       legal_status: str = "permitted", accessories: list[dict] = (), after_sales_plan: dict | None = None,
+                       warranty_days: int | None = None) -> dict:
         self._party(merchant_id, "merchant")
         if (category == "service") != (service is not None):
             raise ServiceError("service terms are required for category service and only for it")
+        if after_sales_plan is not None:
+            self._party(after_sales_plan["agreed_with"], "live_room_operator")
+            problem = self.rules.plan_problem(after_sales_plan)
+            if problem:
+                raise ServiceError(f"after-sales plan refused: {problem}")
         promises = promises or {}
         window_days = promises.get("return_window_days", 7)
         no_reason_return = self.rules.shown_return_class(category, no_reason_return)
@@ -39,7 +45,8 @@ class CatalogueMixin:
             "return_window_days": window_days,
             "free_return_shipping": promises.get("free_return_shipping", False),
             "gifts": [{"gift_id": f"{product_id}-g{n}", "quantity": 1, **gift} for n, gift in enumerate(gifts, 1)],
-            "service": service, "legal_status": legal_status, "accessories": list(accessories)}
+            "service": service, "legal_status": legal_status, "accessories": list(accessories),
+            "after_sales_plan": after_sales_plan, "warranty_days": warranty_days}
         self.store.put("product", product_id, product, parent=merchant_id)
         return product
 
@@ -73,9 +80,11 @@ class CatalogueMixin:
             raise ServiceError(f"payments add up to {sum(p['amount_fen'] for p in payments)} fen, the order costs {total} fen")
         order_id = self.store.new_id("order")
         paid = self.rules.allocate_paid(priced, discount_rules)
+        placed_at = self.clock.now()
+        promise = self.rules.promised_shipment(placed_at, [p["after_sales_plan"] for p in products if p["after_sales_plan"]])
         order = {
             "order_id": order_id, "consumer_id": consumer_id, "merchant_id": products[0]["merchant_id"],
-            "placed_at": iso(self.clock.now()),
+            "placed_at": iso(placed_at),
             "lines": [{"line_id": f"{order_id}-{n}", "product_id": p["product_id"], "title": p["title"],
                        "category": p["category"], "quantity": item["quantity"], "unit_price_fen": t["unit_price_fen"],
                        "paid_fen": line_paid, "exclusion_confirmed": item.get("exclusion_confirmed", False),
@@ -89,18 +98,29 @@ class CatalogueMixin:
             "status": "placed", "delivery": None,
             **({"live_session_id": live_session_id, "live_benefits": [b for t in terms for b in t["benefits"]]}
                if live_session_id else {}),
+            "shipment": None if promise is None else {
+                "logistics_method": promise[0], "ship_by": iso(promise[1]), "shipped_at": None, "shipped_by_method": None,
+                "tracking_number": None, "_ship_at": iso(self.rules.ship_time(placed_at, promise[1]))},
             # What later returns have taken back, for settling the next one (7D Art 17, 18), and the
             # goods refunds booked against each line over all its after-sales requests.
             "_returned": {}, "_goods_refunded_fen": 0, "_outbound_deducted_fen": 0, "_outbound_fault_paid_fen": 0,
             "_line_refunded_fen": {}}
-        self._save_order(order)
+        placed = self._order_now(order)
         if live_session_id:
             self._record_live_order(live_session_id, order_id, items)
-        return public(order)
+        return placed
 
     def get_order(self, order_id: str) -> dict:
-        order = self.store.get("order", order_id)
-        self._benefits_now(order, self.clock.now())
+        return self._order_now(self.store.get("order", order_id))
+
+    def _order_now(self, order: dict) -> dict:
+        """The order as it stands now: a promised shipment made (and, in _save_order, promised live benefits
+        delivered) once the clock has reached its time."""
+        shipment = order["shipment"]
+        if shipment and shipment["shipped_at"] is None and self.clock.now() >= parse(shipment["_ship_at"]):
+            shipment.update(shipped_at=shipment["_ship_at"], shipped_by_method=shipment["logistics_method"],
+                            tracking_number=f"CA{order['order_id']}")  # a test tracking number, not a real carrier's
+        self._save_order(order)
         return public(order)
 
     def deliver_order(self, order_id: str, outcome: str, signed_at: datetime | None = None, issues: list[dict] = ()) -> dict:
@@ -117,8 +137,7 @@ class CatalogueMixin:
         order["status"] = "delivered" if outcome == "signed" else "lost"
         order["delivery"] = {"outcome": outcome, "signed_at": iso(signed_at) if outcome == "signed" else None,
                              "issues": [{"damage": None, **issue} for issue in issues]}
-        self._save_order(order)
-        return public(order)
+        return self._order_now(order)
 
     def _save_order(self, order: dict) -> None:
         self._benefits_now(order, self.clock.now())

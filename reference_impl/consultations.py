@@ -60,7 +60,12 @@ class ConsultationsMixin:
     def _give_feedback(self, record: dict, at: datetime) -> None:
         if self.rules.consultation_route(record["topic"]) == "answer":
             record["status"] = "answered"
-            record["answer"] = {"by": record["addressed_to"], "text": self.rules.consultation_answer(record["topic"]), "at": iso(at)}
+            if record["topic"] == "logistics":  # the order's actual shipping status (5.3.2.h-1)
+                shipment = self.get_order(record["order_id"])["shipment"] if record["order_id"] else None
+                text = self.rules.logistics_answer(shipment)
+            else:
+                text = self.rules.consultation_answer(record["topic"])
+            record["answer"] = {"by": record["addressed_to"], "text": text, "at": iso(at)}
         else:  # returns, exchanges, refunds: passed to the platform's after-sales department (5.3.3.e-2, 5.3.4.d-2)
             record["status"] = "handed_over"
             record["handover"] = {"department": HANDOVER_DEPARTMENT, "at": iso(at), "progress": "received", "outcome": None}

@@ -60,8 +60,8 @@ class ReturnsMixin:
         # The refund is due from the receipt of the goods (7D Art 13), whenever the inspection happened.
         due = parse(record["inspection"]["received_at"]) + self.platform_rules["refund_after_receipt"].duration
         return_freight = self._return_freight_refund(record)
-        if record["_remedy"] == "exchange":
-            record["replacement"] = {"kind": "exchange", "shipped_at": iso(now)}
+        if record["_remedy"] in ("exchange", "repair"):  # the same goods repaired, or new ones, go back to the consumer
+            record["replacement"] = {"kind": record["_remedy"], "shipped_at": iso(now)}
             self._settle(record, order, now, due, purpose="freight", return_freight_refunded_fen=return_freight)
         elif self.rules.return_refusal(record["ground"], sum(l["intact"] for l in inspected)):
             record["status"] = "closed"

@@ -18,7 +18,7 @@ from .disputes import DisputesMixin
 from .live_sessions import LiveSessionsMixin
 from .personal_data import PersonalDataMixin
 from .platform_rules import PlatformRule, load_platform_rules
-from .records import ServiceError
+from .records import ServiceError, iso
 from .returns import ReturnsMixin
 from .reviews import ReviewsMixin
 from .rules import DEFAULT_RULES, Rules
@@ -30,7 +30,8 @@ SYSTEM_VERSION = "0.1.0"
 CONTRACT_VERSION = "1.5.0"
 ROLES = ("platform", "merchant")
 CAPABILITIES = ("core", "returns", "disputes", "agreements", "service_goods", "consultations", "complaints", "reviews",
-                "personal_data", "idempotency", "serious_complaints", "live_sessions")
+                "personal_data", "idempotency", "serious_complaints", "live_sessions", "after_sales_plans",
+                "published_rules", "assisted_requests", "repairs", "merchant_consultations")
 
 
 class AfterSalesService(CatalogueMixin, AfterSalesMixin, ReturnsMixin, SettlementMixin, DisputesMixin,
@@ -48,6 +49,11 @@ class AfterSalesService(CatalogueMixin, AfterSalesMixin, ReturnsMixin, Settlemen
                 "platform_rules": [{"name": r.name, "value": r.value, "unit": r.unit, "on_expiry": r.on_expiry,
                                     "description": r.description} for r in self.platform_rules.values()],
                 "consultation_channels": self.consultation_channels()}
+
+    def after_sales_rules(self) -> dict:
+        """The after-sales rules in force now, in full, as anyone may read them (5.1.4.a-2)."""
+        rules = self.rules.published_rules(self.describe()["platform_rules"], self.now())
+        return {**rules, "effective_from": iso(rules["effective_from"])}
 
     def once(self, key: str, op: str, request: dict, run: Callable[[], dict]) -> dict:
         """The answer to a call named by an idempotency key: the first answer again when the same call

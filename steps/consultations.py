@@ -25,7 +25,11 @@ WHOSE = {"平台": "platform", "直播间运营者": "live_room_operator", "商�
 KIND = {"电话": "telephone", "在线文字": "online_text", "语音": "voice", "视频": "video", "社交媒体": "social_media",
         "其他": "other"}
 TOPIC = {"售后政策": "after_sales_policy", "退货条件": "return_conditions", "发货状态": "shipping_status",
-         "退货": "return", "换货": "exchange", "退款": "refund", "其他": "other"}
+         "退货": "return", "换货": "exchange", "退款": "refund", "其他": "other",
+         # contract 1.5, the merchant's customer service (5.3.2.g, 5.3.2.h)
+         "促销活动内容": "promotion", "服务承诺": "service_commitment", "领取方式": "benefit_claim", "商品交付": "delivery",
+         "物流配送": "logistics", "退换货承诺": "return_exchange_commitment"}
+MERCHANT_TOPICS = ("promotion", "service_commitment", "benefit_claim", "delivery", "logistics", "return_exchange_commitment")
 ONLINE = ("online_text",)  # channels a consultation can reach through the API
 
 
@@ -43,6 +47,8 @@ def channels(sut, whose: str) -> list[dict]:
 
 def consult(sut, ctx: Scenario, whose: str, kind: str, topic: str, text: str | None = None,
             with_order: bool = False) -> dict:
+    if WHOSE[whose] == "merchant" or TOPIC[topic] in MERCHANT_TOPICS:  # contract 1.5: a channel and topics of its own
+        _require(sut, "merchant_consultations", "submit_consultation")
     offered = [c for c in channels(sut, whose) if c["kind"] == KIND[kind]]
     assert offered, f"describe() lists no {KIND[kind]} after-sales consultation channel of the {WHOSE[whose]} (5.1.4.g, 5.3.4.c)"
     request = {"consumer_id": ctx.consumer_id, "channel_id": offered[0]["channel_id"], "topic": TOPIC[topic],

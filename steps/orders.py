@@ -11,7 +11,7 @@ from datetime import datetime
 from pytest_bdd import given, then, when
 
 from .common import (CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Scenario, ScenarioError, advance_to,
-                     p, parse_payments, rfc3339, scenario_time)
+                     fen, p, parse_payments, rfc3339, scenario_time)
 
 # --- products -----------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from pytest_bdd import given, parsers, then, when
 
+from caaad.contract.errors import CapabilityMissing
 from caaad.preconditions import PreconditionNotReachable
 
 from .common import (ACCEPTED_STATUSES, CHINA, DAY, PARTY, PAYMENT_METHOD, REASON_WORDS, REJECTION,
@@ -33,7 +34,7 @@ REFUND_RULE = {
     "service_below_description": "the refund agreed",
 }
 REMEDY = {"退货": "return_refund", "退货退款": "return_refund", "换货": "exchange", "调换": "exchange",
-          "补发": "reship", "部分退款": "partial_refund", "补偿": "compensation", "退款": "refund"}
+          "补发": "reship", "部分退款": "partial_refund", "补偿": "compensation", "退款": "refund", "维修": "repair"}
 PROBLEM = {"错发": "wrong_item", "漏发": "missing_item"}
 OBSERVATIONS = {
     "完好无损": [],
@@ -72,6 +73,8 @@ def after_sales_request(ctx: Scenario, ground: str, remedy: str, lines: list[dic
 def file_request(sut, ctx: Scenario, ground: str, remedy: str, lines: list[dict] | None = None,
                  amount: int | None = None, refund_channel: str | None = None) -> dict:
     request = after_sales_request(ctx, ground, remedy, lines, amount, refund_channel)
+    if remedy == "repair" and "repairs" not in sut.describe()["capabilities"]:  # a remedy of contract 1.5
+        raise CapabilityMissing("request_after_sales", "repairs")
     ctx.after_sales = sut.call("request_after_sales", request)["after_sales"]
     ctx.notes["requested_at"] = now(sut)
     ctx.notes.setdefault("filed", {})[ctx.after_sales["after_sales_id"]] = ctx.after_sales  # for checks over the order
@@ -647,7 +650,7 @@ def remedy_carried_out(obligations, sut, ctx: Scenario, service: str):
     state = refresh(sut, ctx)
     remedy = REMEDY[service]
     why = f"{obligations}: the remedy the consumer chose for a {state['ground']} ({remedy}) is carried out"
-    if remedy in ("exchange", "reship"):
+    if remedy in ("exchange", "reship", "repair"):
         replacement = state["replacement"]
         assert replacement and replacement["kind"] == remedy and replacement["shipped_at"], (
             f"{why}: a replacement ({remedy}) is shipped; got {summary(state)}, replacement {replacement}")
@@ -661,5 +664,5 @@ def remedy_carried_out(obligations, sut, ctx: Scenario, service: str):
     if state["return_shipment"] is not None:
         assert state["freight"]["return_leg"] == "merchant" and \
             state["settlement"]["return_freight_refunded_fen"] == state["return_shipment"]["freight_paid_fen"], (
-                f"{why}: the merchant bears the return freight of a wrong item; freight {state['freight']}, "
+                f"{why}: the merchant bears the return freight of goods it takes back for its fault; freight {state['freight']}, "
                 f"settlement {state['settlement']}")

@@ -24,6 +24,8 @@ pytest_plugins = [
     "caaad.steps.discounts",
     "caaad.steps.serious_complaints",
     "caaad.steps.live_sessions",
+    "caaad.steps.pre_live",
+    "caaad.steps.post_sale",
 ]
 
 # The same folder the kit indexes and checks (caaad.paths: the repository's features/ or the installed

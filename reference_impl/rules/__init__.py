@@ -12,6 +12,7 @@ from . import consultations
 from . import deadlines, disputes, eligibility, freight, intactness, money, windows
 from . import complaints, privacy, repeats, return_items, reviews
 from . import live_sessions
+from . import plans, publication
 from .obligations import obligations_of
 
 
@@ -79,6 +80,13 @@ class Rules:
     comment_handling: Callable = live_sessions.comment_handling
     merchant_service_reply_at: Callable = live_sessions.merchant_service_reply_at
     benefit_delivery_at: Callable = live_sessions.benefit_delivery_at
+    # contract 1.5: before and after the stream (5.1.3.e, 5.1.4.a, 5.3.2.b, 5.3.2.g, 5.3.2.h, 5.3.2.j)
+    plan_problem: Callable = plans.plan_problem
+    promised_shipment: Callable = plans.promised_shipment
+    ship_time: Callable = plans.ship_time
+    published_rules: Callable = publication.published_rules
+    assisted_verdict: Callable = eligibility.assisted_verdict
+    logistics_answer: Callable = consultations.logistics_answer
 
     def replace(self, **changes) -> "Rules":
         return replace(self, **changes)

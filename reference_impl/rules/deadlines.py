@@ -13,7 +13,7 @@ def refund_payment_time(due_from: datetime, due_by: datetime) -> datetime:
     return due_from
 
 
-@implements("5.3.1.c-1", "5.3.2.e-1")
+@implements("5.3.1.c-1", "5.3.2.e-1", "5.1.4.e-2")
 def merchant_response_due(requested_at: datetime, limit: timedelta) -> datetime:
     """When a request left to the merchant is answered at the latest: as the declared
     after_sales_request_response_limit passes, the system's acceptance answering for a silent merchant."""

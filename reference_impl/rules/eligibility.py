@@ -5,7 +5,7 @@ from .obligations import implements
 # 5.4.2.c: wrong or missing items get all four remedies; the others get what the clause names.
 _REMEDIES = {
     "no_reason": {"return_refund"},
-    "quality_problem": {"return_refund", "exchange"},
+    "quality_problem": {"return_refund", "exchange", "repair"},
     "transit_damage": {"return_refund", "exchange"},
     "wrong_item": {"exchange", "reship", "partial_refund", "return_refund"},
     "missing_item": {"exchange", "reship", "partial_refund", "return_refund"},
@@ -27,9 +27,16 @@ CONFIRMABLE_REASONS_ZH = {
 }
 
 
-@implements("5.4.2.b-1", "5.4.2.b-2", "5.4.2.c-1", "5.4.4.d-1", "5.3.2.d-1", "5.3.2.j-2", "5.1.3.c-1")
+@implements("5.4.2.b-1", "5.4.2.b-2", "5.4.2.c-1", "5.4.4.d-1", "5.3.2.d-1", "5.3.2.j-2", "5.1.3.c-1", "5.3.2.b-2")
 def remedies_offered(ground: str) -> frozenset[str]:
     return frozenset(_REMEDIES.get(ground, ()))
+
+
+@implements("5.3.2.b-1")
+def assisted_verdict(filed_by: str, verdict):
+    """The verdict on a request the platform files on the consumer's behalf: the one the consumer's own request
+    gets (5.3.2.b-1), whoever filed it."""
+    return verdict
 
 
 @implements("5.4.2.b-1", "5.4.2.b-2")

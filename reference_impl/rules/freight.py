@@ -7,8 +7,8 @@ from .obligations import implements
 # Grounds where the goods or the merchant are at fault: the merchant pays transport (CPL Art 24,
 # 5.4.2.a–c) and, for prohibited goods, both the outbound and the return freight (5.4.4.d).
 MERCHANT_FAULT = frozenset({"quality_problem", "transit_damage", "wrong_item", "missing_item", "not_delivered", "prohibited_goods"})
-_RETURNS_GOODS = {"return_refund", "exchange"}
-_SENDS_GOODS = {"exchange", "reship"}
+_RETURNS_GOODS = {"return_refund", "exchange", "repair"}
+_SENDS_GOODS = {"exchange", "reship", "repair"}
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,7 @@ def test_serious_complaint_properties_need_their_capability():
 def test_every_state_changing_operation_takes_an_idempotency_key_and_the_read_only_ones_do_not():
     read_only = {"describe", "clock_now", "clock_advance", "get_product", "get_order", "get_after_sales",
                  "get_consultation", "get_complaint", "list_reviews",
-                 "get_live_session", "get_live_product", "get_violation_report"}
+                 "get_live_session", "get_live_product", "get_violation_report", "get_after_sales_rules"}
     for name, op in CONTRACT.operations.items():
         keyed = "idempotency_key" in op.request_schema.get("properties", {})
         assert keyed is (name not in read_only), name

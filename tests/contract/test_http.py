@@ -154,6 +154,14 @@ def walk(client: ContractClient) -> None:
     call("get_violation_report", report_id=report["report_id"])
     call("close_live_session", live_session_id=sid)
     call("get_live_session", live_session_id=sid)
+    planned = product(warranty_days=365, after_sales_plan={
+        "agreed_with": operator, "agreed_at": T0, "ship_within_hours": 48, "stock_quantity": 100, "presale_quantity": 50,
+        "logistics_method": "快递配送", "return_exchange_method": "寄回商家", "return_handling_days": 15,
+        "complaint_process": "受理、核实、答复、办结", "complaint_feedback_hours": 24})
+    asked = call("submit_consultation", consumer_id=consumer, channel_id="merchant-online-text", topic="logistics",
+                 text="发货了吗？", order_id=order(planned)["order_id"])["consultation"]
+    call("get_consultation", consultation_id=asked["consultation_id"])
+    call("get_after_sales_rules")
     call("clock_advance", by="P8D")
 
 

@@ -1,14 +1,16 @@
 """Systems that answer the contract 1.4 rules differently from the reference system, and conform.
 
 The kit must pass them: a repeat answered with the existing request instead of a refusal, an emergency
-mechanism started for every serious complaint, and a system of contract 1.3 that knows nothing of
-idempotency keys or serious complaints (its new scenarios are not_tested, nothing fails).
+mechanism started for every serious complaint, a system of contract 1.3 that knows nothing of
+idempotency keys or serious complaints, and one of contract 1.4 that knows nothing of 1.5 (their new scenarios
+are not_tested, nothing fails).
 """
 
 from caaad.reference_impl.adapter import ReferenceAdapter
 from caaad.reference_impl.aftersales import _line_set
 from caaad.reference_impl.rules import DEFAULT_RULES
 from caaad.reference_impl.service import AfterSalesService
+from conforming_1_5 import Contract14System
 
 
 class _ExistingRequestService(AfterSalesService):
@@ -33,15 +35,12 @@ class EmergencyForEverySeriousComplaint(ReferenceAdapter):
         super().__init__(rules=DEFAULT_RULES.replace(emergency_needed=lambda claim, threshold: True))
 
 
-class Contract13System(ReferenceAdapter):
-    """Declares contract 1.3.0: no idempotency, no serious_complaints, no emergency threshold (and nothing of 1.5:
-    no live_sessions, no merchant customer service channel)."""
+class Contract13System(Contract14System):
+    """Declares contract 1.3.0: no idempotency, no serious_complaints, no emergency threshold (and nothing of 1.5)."""
 
     def describe(self, request):
         description = super().describe(request)
         return {**description, "contract_version": "1.3.0",
-                "capabilities": [c for c in description["capabilities"]
-                                 if c not in ("idempotency", "serious_complaints", "live_sessions")],
-                "consultation_channels": [c for c in description["consultation_channels"] if c["addressed_to"] != "merchant"],
+                "capabilities": [c for c in description["capabilities"] if c not in ("idempotency", "serious_complaints")],
                 "platform_rules": [r for r in description["platform_rules"]
                                    if r["name"] != "serious_complaint_emergency_threshold"]}

@@ -2,7 +2,7 @@
 
 The kit must pass them: a product that sells out is sold on as pre-sale with its shipping date shown on the card
 (instead of refusing the order), after-sales questions from the comments handed over only as the stream ends (the
-latest moment the standard allows), and a system of contract 1.4 that knows nothing of live sessions (its new
+latest moment the standard allows), and a system of contract 1.4 that knows nothing of contract 1.5 (its new
 scenarios are not_tested, nothing fails).
 """
 
@@ -62,11 +62,16 @@ class HandOverAtStreamEnd(ReferenceAdapter):
         super().__init__(service=_HandOverAtStreamEndService())
 
 
+# What contract 1.5 added: live sessions, and before and after the stream.
+CAPABILITIES_1_5 = ("live_sessions", "after_sales_plans", "published_rules", "assisted_requests", "repairs",
+                    "merchant_consultations")
+
+
 class Contract14System(ReferenceAdapter):
-    """Declares contract 1.4.0: no live_sessions, and so no merchant customer service channel for streams."""
+    """Declares contract 1.4.0: none of the capabilities of 1.5, so no channel of the merchant's customer service."""
 
     def describe(self, request):
         description = super().describe(request)
         return {**description, "contract_version": "1.4.0",
-                "capabilities": [c for c in description["capabilities"] if c != "live_sessions"],
+                "capabilities": [c for c in description["capabilities"] if c not in CAPABILITIES_1_5],
                 "consultation_channels": [c for c in description["consultation_channels"] if c["addressed_to"] != "merchant"]}

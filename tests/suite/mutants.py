@@ -538,3 +538,63 @@ CommentsHandedOverNextDay = _variant(
 LiveBenefitsLate = _variant(
     "LiveBenefitsLate", "Delivers the benefits promised in the live room a day after the promised time.",
     benefit_delivery_at=lambda closed_at, deliver_by: deliver_by + timedelta(days=1))
+# --- contract 1.5, before and after the stream (5.1.3.e, 5.1.4.a, 5.1.4.e, 5.3.2.b, g, h, j) ---------------------
+
+from caaad.reference_impl.rules import consultations as _consultations  # noqa: E402
+from caaad.reference_impl.rules import publication as _publication  # noqa: E402
+from caaad.reference_impl.rules.eligibility import remedies_offered as _remedies_offered  # noqa: E402
+
+_BENEFIT_TOPICS = ("promotion", "service_commitment", "benefit_claim")
+
+PlanBeyondCeilingRegistered = _variant(
+    "PlanBeyondCeilingRegistered", "Registers an after-sales plan with any return handling period, beyond the legal 15 days.",
+    plan_problem=lambda plan: None)
+RulesNotYetInForce = _variant(
+    "RulesNotYetInForce", "Publishes as its after-sales rules a version that takes effect only in 30 days.",
+    published_rules=lambda platform_rules, now: {**_publication.published_rules(platform_rules, now),
+                                                 "effective_from": now + timedelta(days=30)})
+
+
+class TimeoutRuleNotDeclared(ReferenceAdapter):
+    """Accepts a request the merchant leaves unanswered, but declares no consequence (on_expiry none) for the limit."""
+
+    def describe(self, request):
+        description = super().describe(request)
+        rules = [{**r, "on_expiry": "none"} if r["name"] == "after_sales_request_response_limit" else r
+                 for r in description["platform_rules"]]
+        return {**description, "platform_rules": rules}
+
+
+AssistedRequestsRefused = _variant(
+    "AssistedRequestsRefused", "Refuses every after-sales request the platform files on a consumer's behalf.",
+    assisted_verdict=lambda filed_by, verdict: ("not_verified", "须由消费者本人提交售后申请") if filed_by == "platform"
+        else verdict)
+RepairNotOffered = _variant(
+    "RepairNotOffered", "Offers no repair for goods with a quality problem (only return or exchange).",
+    remedies_offered=lambda ground: _remedies_offered(ground) - {"repair"})
+BenefitQuestionsPassedOn = _variant(
+    "BenefitQuestionsPassedOn", "Passes questions about promotions, service commitments and claiming benefits to the "
+                                "platform instead of the merchant answering them.",
+    consultation_route=lambda topic: "hand_over" if topic in _BENEFIT_TOPICS else _consultations.consultation_route(topic))
+LogisticsStockReply = _variant(
+    "LogisticsStockReply", "Answers a logistics question with a stock reply, without the order's shipping status or tracking number.",
+    logistics_answer=lambda shipment: "请在订单详情中查看相关信息，感谢您的耐心等待。")
+ShipsAfterPromise = _variant(
+    "ShipsAfterPromise", "Ships an order one minute after the delivery time its after-sales plan promises.",
+    ship_time=lambda placed_at, ship_by: ship_by + timedelta(minutes=1))
+
+# Conforming answers the contract 1.5 scenarios must pass (test_mutants.CONFORMING): shipping at the very end of
+# the promised time, and registering a plan beyond the ceiling with the ceiling instead of refusing it.
+ShipsAtTheLastMoment = _variant(
+    "ShipsAtTheLastMoment", "Ships every order with a delivery promise exactly when the promised time runs out.",
+    ship_time=lambda placed_at, ship_by: ship_by)
+
+
+class PlanCappedAtCeiling(ReferenceAdapter):
+    """Registers an after-sales plan whose handling period exceeds 15 days with 15 days instead of refusing it."""
+
+    def create_product(self, request):
+        plan = request.get("after_sales_plan")
+        if plan:
+            request = {**request, "after_sales_plan": {**plan, "return_handling_days": min(15, plan["return_handling_days"])}}
+        return super().create_product(request)
