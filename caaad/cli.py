@@ -4,6 +4,7 @@
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from . import __version__
 from .guard import watch_interrupts
@@ -65,6 +66,104 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
+def _display(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _trace_inputs(args, spec_root: Path):
+    """results, known gaps and kill matrix named by the arguments (or the spec directory's own files)."""
+    from .matrix.inputs import KILL_MATRIX_FILE, KNOWN_GAPS_FILE, load_kill_matrix, load_known_gaps, load_results
+
+    def default(name, load):
+        path = spec_root / name
+        return load(path, _display(path)) if path.is_file() else None
+
+    results = load_results(Path(args.results), args.results) if args.results else None
+    if args.known_gaps and (Path(args.known_gaps).exists() or not args.write_known_gaps):
+        known = load_known_gaps(Path(args.known_gaps), args.known_gaps)
+    elif args.known_gaps:
+        known = None  # --write-known-gaps creates it
+    else:
+        known = default(KNOWN_GAPS_FILE, load_known_gaps)
+    kills = load_kill_matrix(Path(args.kill_matrix), args.kill_matrix) if args.kill_matrix \
+        else default(KILL_MATRIX_FILE, load_kill_matrix)
+    return results, known, kills
+
+
+def cmd_trace(args) -> int:
+    from .matrix.inputs import KNOWN_GAPS_FILE, TraceInputError
+    from .matrix.matrix import build, known_gaps_text
+    from .matrix.render import RENDERERS
+    from .paths import features_dir
+    from .reference_impl.rules import rule_index
+    from .scenarios import index_features
+
+    spec_root = spec_path(args.spec)
+    features = Path(args.features) if args.features else features_dir()
+    if not features.is_dir():
+        raise UsageError(f"--features {features}: no such directory")
+    try:  # the small inputs first: a typo in them should not wait for the spec to load
+        results, known, kills = _trace_inputs(args, spec_root)
+    except TraceInputError as e:
+        raise UsageError(str(e)) from None
+    spec = load_clean_spec(args.spec)
+    matrix = build(spec, index_features(features, spec.obligations), results, known, kills, rule_index())
+    if args.write_known_gaps:
+        target = Path(args.known_gaps) if args.known_gaps else spec_root / KNOWN_GAPS_FILE
+        text, added, removed = known_gaps_text(matrix)
+        target.write_text(text, encoding="utf-8")
+        count = sum(any(g.blocking for g in r.gaps) for r in matrix.rows.values())
+        print(f"wrote {_display(target)}: {count} known gap(s), {len(added)} added, {len(removed)} removed"
+              + (f" ({', '.join(removed)})" if removed and len(removed) <= 12 else ""))
+        return 0
+    if not args.check or args.format:
+        sys.stdout.write(RENDERERS[args.format or "md"](matrix))
+    if not args.check:
+        return 0
+    problems = matrix.check()
+    stream = sys.stderr if args.format else sys.stdout
+    for line in problems:
+        print(line, file=stream)
+    s = matrix.summary()
+    if problems:
+        print(f"trace check failed: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    teeth = (f"; {s['with_killing_variant']} of {s['with_scenarios']} with scenarios are failed by a broken variant "
+             f"({s['variants']} variants)") if kills else ""
+    print(f"trace check OK: {s['obligations']} obligations; {s['with_scenarios']} of {s['automated_or_hybrid']} "
+          f"automated/hybrid have scenarios ({s['scenarios']} scenarios){teeth}; {s['gaps_known']} known gap(s), "
+          f"{s['gaps_advisory']} advisory", file=stream)
+    return 0
+
+
+def _register_trace(sub) -> None:
+    from .matrix.inputs import KILL_MATRIX_FILE, KNOWN_GAPS_FILE
+    from .matrix.render import RENDERERS
+    p = sub.add_parser("trace", help="traceability matrix: clause → obligation → scenarios → outcome, and gaps",
+                       description="Print the traceability matrix and its gaps; --check fails on gaps that "
+                                   "spec/known-gaps.yaml does not list.")
+    p.add_argument("--format", choices=sorted(RENDERERS), default=None,
+                   help="output format (default md; with --check only the check is printed unless given)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="exit 1 on scenario problems, on unlisted gaps in shall/shall not obligations and in "
+                           "obligations without a reference rule or a killing variant, and on known-gaps entries "
+                           "that are no longer gaps")
+    mode.add_argument("--write-known-gaps", action="store_true",
+                      help="rewrite the known-gaps file from the current gaps (keeps existing reasons)")
+    p.add_argument("--results", metavar="FILE", help="a results.json from `caaad run`: adds each outcome")
+    p.add_argument("--known-gaps", metavar="FILE", help=f"known gaps (default: {KNOWN_GAPS_FILE} in the spec directory)")
+    p.add_argument("--kill-matrix", metavar="FILE",
+                   help=f"which obligations each broken variant fails (default: {KILL_MATRIX_FILE} in the spec "
+                        "directory, written by `python bench/kill_matrix.py`)")
+    p.add_argument("--spec", metavar="DIR", help="spec directory (default: the kit's own)")
+    p.add_argument("--features", metavar="DIR", help="features directory (default: the kit's own)")
+    p.set_defaults(func=cmd_trace)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="caaad", description="Conformance kit for T/CAAAD 001—2023 网络直播营销售后服务规范")
     parser.add_argument("--version", action="version", version=f"caaad {__version__}")
@@ -94,12 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands():
-    """Subcommands that live in their own modules (run, diff, adapter, export, trace, serve, contract, and the
-    auditor's)."""
-    from . import adapter_template, diff, oscal, runner, serve, trace
+    """Subcommands that live in their own modules (run, diff, adapter, export, serve, contract, and the
+    auditor's), and trace."""
+    from . import adapter_template, diff, oscal, runner, serve
     from .certify import commands as certify
     from .contract import openapi
-    return (runner.register, diff.register, adapter_template.register, oscal.register, trace.register, serve.register,
+    return (runner.register, diff.register, adapter_template.register, oscal.register, _register_trace, serve.register,
             openapi.register, certify.register)
 
 

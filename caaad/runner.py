@@ -226,7 +226,9 @@ def report_markdown(results: dict, results_path: Path) -> str:
     from .plugin import spec as loaded_spec
     from .reportview import failures, system_facts
     from .scenarios import index_features
-    from .trace import KNOWN_GAPS_FILE, build, load_known_gaps, load_results, render_markdown
+    from .matrix.inputs import KNOWN_GAPS_FILE, load_known_gaps, load_results
+    from .matrix.matrix import build
+    from .matrix.render import render_markdown
     spec = loaded_spec()  # the plugin loaded it for this run already (cached)
     system = system_facts(results)
     _, line = verdict(results)

@@ -11,7 +11,7 @@ from datetime import datetime
 from pytest_bdd import given, then, when
 
 from .common import (CATEGORY, EXCLUSION_REASON, REASON_WORDS, RETURN_CLASS, Scenario, ScenarioError, advance_to,
-                     fen, p, parse_payments, rfc3339, scenario_time)
+                     p, parse_payments, rfc3339, scenario_time)
 
 # --- products -----------------------------------------------------------------------------------------------
 
@@ -93,9 +93,12 @@ def gift_without_marked_price(ctx: Scenario, title: str, gift: str, value: int):
         {"title": gift, "quantity": 1, "marked_price_fen": None, "market_value_fen": value})
 
 
-@given(p('电子商务平台认定商品 "{title}" 属于禁止出售的商品'))
-def prohibited_goods(ctx: Scenario, title: str):
-    editable_draft(ctx, title)["legal_status"] = "prohibited"
+LEGAL_STATUS = {"禁止": "prohibited", "限制": "restricted"}
+
+
+@given(p('电子商务平台认定商品 "{title}" 属于{status}出售的商品'))
+def prohibited_goods(ctx: Scenario, title: str, status: str):
+    editable_draft(ctx, title)["legal_status"] = LEGAL_STATUS[status]
 
 
 @when(p('消费者查看商品 "{title}"'))

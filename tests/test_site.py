@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from caaad import outcomes, trace
+from caaad import outcomes
+from caaad.matrix.matrix import group_of
 from caaad.labels import ACTOR
 from caaad.scenarios import index_features
 from caaad.specload import load_spec
@@ -99,7 +100,7 @@ def test_obligation_cards_show_the_model_and_the_scenarios(site, loaded):
     spec, index = loaded
     o = next(o for o in spec.obligations.values() if o.executable and o.params and o.legal_refs
              and index.by_obligation().get(o.id))
-    html = card(page(site, f"standard/{trace.group_of(o.clause_id)}"), o.id)
+    html = card(page(site, f"standard/{group_of(o.clause_id)}"), o.id)
     assert ">中文</label>" in html and ">English</label>" in html
     assert ACTOR[o.actor][0] in html and o.params[0].name in html
     law = next(law for law in spec.standard["laws"] if law["abbr"] == o.legal_refs[0].law)
@@ -108,7 +109,7 @@ def test_obligation_cards_show_the_model_and_the_scenarios(site, loaded):
     assert scenario.location in html and 'class="filename">' in html and scenario.name in html
 
     documentary = next(o for o in spec.obligations.values() if o.mode == "documentary")
-    html = card(page(site, f"standard/{trace.group_of(documentary.clause_id)}"), documentary.id)
+    html = card(page(site, f"standard/{group_of(documentary.clause_id)}"), documentary.id)
     assert escape(documentary.evidence[0].criterion.zh[:15], quote=False) in html
 
 
@@ -122,7 +123,7 @@ def test_matrix_and_cards_show_outcomes_from_results(site, loaded, run_results):
     assert "未通过 / failed" in row
     other = next(o for o in spec.obligations if o not in (passed, failed))
     assert "未运行 / not run" in next(line for line in matrix.split("<tr>") if f'#{other}"' in line)
-    html = card(page(site, f"standard/{trace.group_of(spec.obligations[passed].clause_id)}"), passed)
+    html = card(page(site, f"standard/{group_of(spec.obligations[passed].clause_id)}"), passed)
     assert "caaad-passed" in html and "通过 / passed" in html
 
 
@@ -181,10 +182,19 @@ def test_auditors_guide_names_every_profile_and_outcome():
 
 # The hook's functions without a build: no results, unreadable results, README variants.
 
+def _hook_module():
+    """The mkdocs hook, imported by path as mkdocs does (it is no module of the package)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("generated_pages", ROOT / "hooks" / "generated_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture
 def hook(tmp_path, monkeypatch):
-    """caaad/site.py on a copy of spec/ and features/ with no results anywhere."""
-    import caaad.site as site_hook
+    """hooks/generated_pages.py on a copy of spec/ and features/ with no results anywhere."""
+    site_hook = _hook_module()
     shutil.copytree(ROOT / "spec", tmp_path / "spec")
     shutil.copytree(ROOT / "features", tmp_path / "features")
     monkeypatch.delenv("CAAAD_RESULTS", raising=False)
@@ -218,3 +228,17 @@ def test_quick_start_ignores_comments_inside_the_code_block(hook):
     (root / "README.md").unlink()
     blocks, source = site_hook._quick_start()
     assert source == "" and "caaad run" in blocks[0]
+
+
+def test_cards_and_matrix_show_the_rule_the_killing_variants_and_the_teeth(site):
+    from caaad.matrix.inputs import load_kill_matrix
+    from caaad.reference_impl.rules import rule_index
+    kills = load_kill_matrix(ROOT / "spec" / "kill-matrix.yaml")
+    oid = "5.4.2.d-1"
+    killers = kills.killers()[oid]
+    html = card(page(site, "standard/5.4"), oid)
+    assert "Reference rule" in html and all(rule in unescape(html) for rule in rule_index()[oid])
+    assert "Killing variants" in html and all(name in html for name in killers)
+    matrix = unescape(page(site, "matrix"))
+    assert "Teeth" in matrix and re.search(r"\d+ / \d+ \(\d+%\)", matrix)
+    assert all(name in matrix for name in killers)

@@ -9,8 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from caaad import cli, trace
+from caaad import cli
+from caaad.matrix import inputs, matrix as trace_matrix, render
 from caaad.scenarios import index_features
 from caaad.specload import load_spec
 
@@ -182,7 +184,7 @@ def test_csv_format_parses(capsys, loaded):
     code, out, _ = run(capsys, "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert tuple(rows[0]) == trace.CSV_COLUMNS
+    assert tuple(rows[0]) == render.CSV_COLUMNS
     obligation_rows = [r for r in rows if r["row"] == "obligation"]
     assert [r["obligation"] for r in obligation_rows] == list(spec.obligations)
     assert all(r["outcome"] == "not_run" for r in obligation_rows)
@@ -197,7 +199,7 @@ def test_markdown_lists_clauses_scenarios_and_known_gaps(capsys, loaded):
     assert out.startswith("# 追溯矩阵 Traceability matrix")
     assert "## 5.4 退换货服务" in out and "未运行 / not run" in out
     assert f"`{index.scenarios[0].location}`" in out
-    if trace.load_known_gaps(KNOWN).entries:
+    if inputs.load_known_gaps(KNOWN).entries:
         assert "(known)" in out and "issue: executable conformance beyond 5.4" in out
 
 
@@ -238,7 +240,7 @@ def test_results_add_outcomes(tmp_path, capsys, loaded):
 
 def test_write_known_gaps_keeps_reasons_and_drops_stale_entries(tmp_path, capsys, loaded):
     _, index = loaded
-    entries = trace.load_known_gaps(KNOWN).entries
+    entries = inputs.load_known_gaps(KNOWN).entries
     if not entries:
         pytest.skip("no known gaps left")
     kept = next(iter(entries))
@@ -247,7 +249,7 @@ def test_write_known_gaps_keeps_reasons_and_drops_stale_entries(tmp_path, capsys
     known.write_text(f'"{kept}": "a maintainer\'s reason"\n"{covered}": "stale"\n', encoding="utf-8")
     code, out, _ = run(capsys, "--write-known-gaps", "--known-gaps", str(known))
     assert code == 0 and f"1 removed ({covered})" in out
-    written = trace.load_known_gaps(known).entries
+    written = inputs.load_known_gaps(known).entries
     assert written[kept] == "a maintainer's reason"
     assert covered not in written and set(written) == set(entries)
     assert run(capsys, "--check", "--known-gaps", str(known))[0] == 0
@@ -258,9 +260,9 @@ def test_documentary_obligation_without_evidence_criterion_is_a_gap(loaded):
     o = next(o for o in spec.obligations.values() if o.mode == "documentary" and o.mandatory)
     changed = dict(spec.obligations)
     changed[o.id] = dataclasses.replace(o, evidence=())
-    matrix = trace.build(dataclasses.replace(spec, obligations=changed), index)
+    matrix = trace_matrix.build(dataclasses.replace(spec, obligations=changed), index)
     gaps = matrix.rows[o.id].gaps
-    assert [g.kind for g in gaps] == [trace.NO_EVIDENCE]
+    assert [g.kind for g in gaps] == [trace_matrix.NO_EVIDENCE]
     assert any(line.startswith(f"{o.source}: {o.id} (") and "no evidence item" in line for line in matrix.check())
 
 
@@ -270,6 +272,71 @@ def test_should_obligation_gaps_are_listed_but_never_fail(loaded):
     if o is None:
         pytest.skip("no executable should/may obligation")
     bare = index_features(Path("/nonexistent"), spec.obligations)  # no scenarios at all
-    matrix = trace.build(spec, bare)
-    assert [g.kind for g in matrix.rows[o.id].gaps] == [trace.NO_SCENARIO]
+    matrix = trace_matrix.build(spec, bare)
+    assert [g.kind for g in matrix.rows[o.id].gaps] == [trace_matrix.NO_SCENARIO]
     assert not any(o.id + " (" in line for line in matrix.check())
+
+
+# --- teeth: the reference rule and the broken variants that fail each obligation (spec/kill-matrix.yaml) --------
+
+KILLS = ROOT / "spec" / "kill-matrix.yaml"
+
+
+def kill_matrix_without(tmp_path: Path, oid: str) -> tuple[Path, list[str]]:
+    """A copy of the kit's kill matrix in which no variant fails `oid`; also the variants taken out."""
+    data = yaml.safe_load(KILLS.read_text(encoding="utf-8"))
+    removed = sorted(name for name, entry in data["variants"].items() if oid in entry["fails"])
+    for name in removed:
+        data["variants"][name]["fails"].remove(oid)
+    path = tmp_path / "kill-matrix.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path, removed
+
+
+def test_json_and_csv_name_each_obligations_rule_and_killing_variants(capsys):
+    from caaad.reference_impl.rules import rule_index
+    kills = inputs.load_kill_matrix(KILLS)
+    code, out, _ = run(capsys, "--format", "json")
+    rows = {o["id"]: o for c in json.loads(out)["clauses"] for o in c["obligations"]}
+    assert code == 0 and rows["5.4.2.d-1"]["rules"] == list(rule_index()["5.4.2.d-1"])
+    assert rows["5.4.2.d-1"]["killing_variants"] == list(kills.killers()["5.4.2.d-1"])
+    assert rows["4.1-1"]["killing_variants"] == []  # documentary: nothing to kill
+    code, out, _ = run(capsys, "--format", "csv")
+    csv_rows = {r["obligation"]: r for r in csv.DictReader(io.StringIO(out)) if r["row"] == "obligation"}
+    assert csv_rows["5.4.2.d-1"]["killing_variants"] == " ".join(kills.killers()["5.4.2.d-1"])
+
+
+def test_markdown_shows_the_columns_and_the_teeth_figure(capsys, loaded):
+    code, out, _ = run(capsys)
+    s = json.loads(run(capsys, "--format", "json")[1])["summary"]
+    assert code == 0 and "参考规则 Reference rule | 失效变体 Killing variants |" in out
+    assert f"**{s['with_killing_variant']} / {s['with_scenarios']} (" in out
+    assert "`reference_impl.rules.return_items:returned_with_goods`" in out and "`ReturnInstructionsWithoutGifts`" in out
+
+
+def test_check_fails_on_an_obligation_no_variant_fails(tmp_path, capsys):
+    path, removed = kill_matrix_without(tmp_path, "5.4.4.c-2")  # a may obligation: teeth count whatever the strength
+    assert removed
+    code, out, err = run(capsys, "--check", "--kill-matrix", str(path))
+    assert code == 1 and "5.4.4.c-2 (may, automated): no broken variant fails it" in out, out + err
+    assert "trace check failed: 1 problem(s)" in err
+
+
+def test_check_fails_on_an_obligation_no_rule_declares(tmp_path, capsys, monkeypatch):
+    from caaad.reference_impl import rules
+    index = rules.rule_index()
+    monkeypatch.setattr(rules, "rule_index", lambda: {k: v for k, v in index.items() if k != "5.4.1.b-4"})
+    code, out, err = run(capsys, "--check")
+    assert code == 1 and '5.4.1.b-4 (shall, hybrid): no rule of the reference system declares @implements("5.4.1.b-4")' in out
+
+
+@pytest.mark.parametrize("content, message", [
+    ("generated_at: 1\n", "generated_at must be a text"),
+    ('generated_at: "x"\nkit_version: "0"\nvariants:\n  A:\n    run_at: "x"\n    fails: 5\n',
+     ":5: variants.A.fails must be a list of obligation ids"),
+])
+def test_unreadable_kill_matrix_is_a_usage_error(tmp_path, capsys, content, message):
+    path = tmp_path / "kill-matrix.yaml"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "--check", "--kill-matrix", str(path))
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err

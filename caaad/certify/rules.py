@@ -1,6 +1,6 @@
 """The roll-up rules (rollup-rules.yaml) as data, and their page for the site.
 
-The site renders the page from this file at build time (caaad/site.py), so the page an auditor cites is
+The site renders the page from this file at build time (hooks/generated_pages.py), so the page an auditor cites is
 the file the code applies.
 """
 

@@ -5,6 +5,7 @@ reads a request, overrides one adapter operation). test_mutants.py runs the whol
 against each and checks that exactly the obligations the bug breaks fail.
 """
 
+import dataclasses
 from datetime import datetime, time, timedelta, timezone
 
 from caaad.reference_impl.adapter import ReferenceAdapter
@@ -598,3 +599,57 @@ class PlanCappedAtCeiling(ReferenceAdapter):
         if plan:
             request = {**request, "after_sales_plan": {**plan, "return_handling_days": min(15, plan["return_handling_days"])}}
         return super().create_product(request)
+# --- issue 10: a broken variant for every rule with a scenario (consultations, 5.4.1.b-4, 5.4.2.d-1, 5.4.3.b-1, 5.4.4) ---
+
+from caaad.reference_impl.rules import disputes as _disputes  # noqa: E402
+from caaad.reference_impl.rules.consultations import CONSULTATION_CHANNELS as _CHANNELS  # noqa: E402
+
+
+def _channels_without(whose):
+    return lambda: tuple(dict(c) for c in _CHANNELS if c["addressed_to"] != whose)
+
+
+def _decision_without_rule(*args):
+    decision = _disputes.platform_decision(*args)
+    return dataclasses.replace(decision, rule=None) if decision.basis == "platform_rules" else decision
+
+
+PlatformListsNoChannel = _variant(
+    "PlatformListsNoChannel", "Publishes only the live-room operator's consultation channels, none of the platform's own.",
+    consultation_channels=_channels_without("platform"))
+OperatorListsNoChannel = _variant(
+    "OperatorListsNoChannel", "Publishes only the platform's consultation channels, none for the live-room operator's staff.",
+    consultation_channels=_channels_without("live_room_operator"))
+ConsultationsNeverAnswered = _variant(
+    "ConsultationsNeverAnswered", "Records every consultation but gives no feedback on it (it waits for staff who never come).",
+    consultation_feedback_at=lambda submitted_at, limit: submitted_at + timedelta(days=3650))
+RefundMethodNotShown = _variant(
+    "RefundMethodNotShown", "Refunds to another method the consumer agreed to without showing where the money goes.",
+    refund_method_notice=lambda other_methods: None)
+ReturnInstructionsWithoutGifts = _variant(
+    "ReturnInstructionsWithoutGifts", "Leaves the gifts out of the return instructions of a return for a refund.",
+    returned_with_goods=lambda remedy: frozenset({"goods", "accessory"}))
+FixedServiceCompensation = _variant(
+    "FixedServiceCompensation", "Compensates a service below its description with a fixed 50.00 元 unless an amount was agreed.",
+    compensation_amount=lambda agreed_fen, claimed_loss_fen: agreed_fen if agreed_fen is not None else 5000)
+RejectionEndsDispute = _variant(
+    "RejectionEndsDispute", "Treats a merchant's rejection as final: the consumer cannot apply for the platform's intervention.",
+    intervention_open=lambda status, intervened: status not in (*_disputes.FINAL, "rejected") and not intervened)
+NegotiationBeyondDeclared = _variant(
+    "NegotiationBeyondDeclared", "Grants a negotiation period twice as long as the declared negotiation_period.",
+    negotiation_period=lambda prohibited, declared: None if prohibited or not declared else 2 * declared)
+NegotiationLeftOpen = _service_variant(
+    "NegotiationLeftOpen", "Lets the negotiation period run out without the platform taking over the case.",
+    _due_events=lambda self: [e for e in AfterSalesService._due_events(self) if e[2] != "negotiation_over"])
+DecisionWithoutRule = _variant(
+    "DecisionWithoutRule", "Decides a dispute under its platform rules without naming the rule it applies.",
+    platform_decision=_decision_without_rule)
+SupplementaryAmountIgnored = _variant(
+    "SupplementaryAmountIgnored", "Follows a supplementary agreement's remedy but not its amount (refunds what was paid).",
+    agreed_decision=lambda basis, remedy, amount_fen: _disputes.agreed_decision(basis, remedy, None))
+RestrictedGoodsSoldAsPermitted = _variant(
+    "RestrictedGoodsSoldAsPermitted", "Recognises goods whose sale is prohibited but not those whose sale is restricted.",
+    prohibited=lambda legal_status: legal_status == "prohibited")
+ProhibitedGoodsRefundDeducted = _variant(
+    "ProhibitedGoodsRefundDeducted", "Charges missing gifts against the refund of prohibited or restricted goods.",
+    deductions_allowed=lambda ground: True)

@@ -1,10 +1,11 @@
-"""mkdocs hooks (`hooks: [caaad/site.py]` in mkdocs.yml): the standard, the matrix and the home page are
-generated at build time from spec/, features/, README.md and, when there is one, a results.json.
+"""mkdocs hooks (`hooks: [hooks/generated_pages.py]` in mkdocs.yml): the standard, the matrix and the home page
+are generated at build time from spec/, features/, README.md and, when there is one, a results.json.
 
 Nothing generated is committed: the pages exist only inside the build (`File.generated`). The hand-written
 guides live in docs/. Results are optional: CAAAD_RESULTS=path, else caaad-report/results.json at the
 repository root; without them every outcome reads "未运行 / not run", and the build never fails for lack of
-them. The matrix page is `caaad.trace.render_markdown`, the same code as `caaad trace`.
+them. The matrix page is `caaad.matrix.render.render_markdown`, the same code as `caaad trace`; with
+spec/kill-matrix.yaml it and the obligation cards show each obligation's reference rule and killing variants.
 """
 
 import importlib.util
@@ -15,18 +16,19 @@ import re
 import sys
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-_ROOT = _HERE.parent
-# mkdocs imports a hook by path with its folder (caaad/) first on sys.path, where trace.py would shadow the
-# standard library's trace module; import the package from the repository root instead, so that the site
-# always shows this checkout's spec and code, not an installed copy.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+_ROOT = Path(__file__).resolve().parents[1]
+# Import the package from the repository root, so that the site always shows this checkout's spec and code,
+# not an installed copy.
 sys.path.insert(0, str(_ROOT))
 
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from caaad import __version__, trace  # noqa: E402
+from caaad import __version__  # noqa: E402
+from caaad.matrix import inputs  # noqa: E402
+from caaad.matrix.matrix import Matrix, build, group_of  # noqa: E402
+from caaad.matrix.render import render_markdown, teeth_percent  # noqa: E402
+from caaad.reference_impl.rules import rule_index  # noqa: E402
 from caaad.labels import ACTOR, MODE, OUTCOME, PHASE, STRENGTH, label, outcome_label  # noqa: E402
 from caaad.scenarios import index_features  # noqa: E402
 from caaad.specload import SpecError, load_spec  # noqa: E402
@@ -41,9 +43,10 @@ FALLBACK_QUICK_START = ("python3 -m venv .venv && .venv/bin/pip install . && .ve
 class _State:
     root: Path = _ROOT
     load = None  # specload.LoadResult
-    matrix: trace.Matrix | None = None
+    matrix: Matrix | None = None
     results_note: str = ""
     known_note: str = ""
+    kills_note: str = ""
 
 
 STATE = _State()
@@ -147,20 +150,25 @@ def _load(root: Path) -> None:
     STATE.results_note = ""
     if env or path.is_file():
         try:
-            results = trace.load_results(path, env or "caaad-report/results.json")
-        except trace.TraceInputError as e:
+            results = inputs.load_results(path, env or "caaad-report/results.json")
+        except inputs.TraceInputError as e:
             STATE.results_note = f"results not shown: {e}"
             log.info(f"caaad site: {STATE.results_note}")
-    known = None
-    STATE.known_note = ""
-    known_path = root / "spec" / trace.KNOWN_GAPS_FILE
-    if known_path.is_file():
-        try:
-            known = trace.load_known_gaps(known_path, f"spec/{trace.KNOWN_GAPS_FILE}")
-        except trace.TraceInputError as e:
-            STATE.known_note = f"known gaps not shown: {e}"
-            log.info(f"caaad site: {STATE.known_note}")
-    STATE.matrix = trace.build(spec, index, results, known)
+    known, STATE.known_note = _optional(root, inputs.KNOWN_GAPS_FILE, inputs.load_known_gaps, "known gaps")
+    kills, STATE.kills_note = _optional(root, inputs.KILL_MATRIX_FILE, inputs.load_kill_matrix, "kill matrix")
+    STATE.matrix = build(spec, index, results, known, kills, rule_index())
+
+
+def _optional(root: Path, name: str, load, what: str):
+    """(the spec directory's file `name` loaded, or None; a note when it is there but unusable)."""
+    path = root / "spec" / name
+    if not path.is_file():
+        return None, ""
+    try:
+        return load(path, f"spec/{name}"), ""
+    except inputs.TraceInputError as e:
+        log.info(f"caaad site: {what} not shown: {e}")
+        return None, f"{what} not shown: {e}"
 
 
 def _pages() -> dict[str, str]:
@@ -185,7 +193,7 @@ def group_link(item: str) -> str:
     """Link from the site root to a clause heading or obligation card on its group page."""
     row = STATE.matrix.rows.get(item)
     clause = row.obligation.clause_id if row else item
-    return f"{GROUP_PAGE.format(trace.group_of(clause))}#{item}"
+    return f"{GROUP_PAGE.format(group_of(clause))}#{item}"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -323,6 +331,8 @@ def _home() -> str:
     quick = "\n\n".join(f"```sh\n{b}\n```" for b in blocks)
     results = (f"`{m.results.file}` (profile {m.results.profile or '?'}, started {m.results.started_at or '?'})"
                if m.results else "未运行 / not run")
+    teeth = (f"| 检出力 Teeth: of these, failed by a broken variant | {s['with_killing_variant']} of "
+             f"{s['with_scenarios']} ({teeth_percent(s)}) |\n") if m.kills else ""
     return f"""---
 title: 首页 Home
 ---
@@ -358,7 +368,7 @@ clause-by-clause reports.
 | 义务 Obligations | {s['obligations']} ({s['mandatory']} shall / shall not) |
 | 可执行义务有场景 Automated or hybrid obligations with a scenario | {s['with_scenarios']} of {s['automated_or_hybrid']} |
 | 场景 Scenarios | {s['scenarios']} in {s['feature_files']} feature files (an outline runs once per example) |
-| 结果 Results | {results} |
+{teeth}| 结果 Results | {results} |
 | 工具包 Kit | caaad {__version__}; spec `{spec.digest[:19]}…` |
 
 {_spec_problems_note()}
@@ -582,7 +592,23 @@ def _card(row) -> list[str]:
             reason = f" Known gap: {_esc(row.known_reason)}" if row.known_reason else ""
             out += ['!!! warning "尚无场景 No scenario yet"', "",
                     f"    No scenario is tagged `@req:{o.id}` yet.{reason}", ""]
+        elif m.kills:
+            out += _teeth(row)
     out += ["</div>", ""]
+    return out
+
+
+def _teeth(row) -> list[str]:
+    """The reference system's rule for the obligation and the broken variants the suite catches on it."""
+    rules = ", ".join(f"`{r}`" for r in row.rules) or "无 none"
+    killers = ", ".join(f"`{v}`" for v in row.killers) or "无 none"
+    out = ["参考规则 Reference rule", f":   {rules} <small>(reference_impl/rules)</small>", "",
+           "失效变体 Killing variants", f":   {killers} <small>(tests/suite/mutants.py: broken systems the suite "
+           "fails on this obligation)</small>", ""]
+    if not row.rules or not row.killers:
+        reason = f" Known gap: {_esc(row.known_reason)}" if row.known_reason else ""
+        out += ['!!! warning "检出力不足 No teeth yet"', "",
+                f"    The suite does not yet show that it catches a system breaking {row.id}.{reason}", ""]
     return out
 
 
@@ -619,8 +645,8 @@ def _scenario_block(scenario, outcome) -> list[str]:
 
 
 def _matrix_page() -> str:
-    text = trace.render_markdown(STATE.matrix, link=group_link)
-    notes = [n for n in (STATE.results_note, STATE.known_note) if n]
+    text = render_markdown(STATE.matrix, link=group_link)
+    notes = [n for n in (STATE.results_note, STATE.known_note, STATE.kills_note) if n]
     extra = "".join(f'!!! warning "注意 Note"\n\n    {_esc(n)}\n\n' for n in notes) + _spec_problems_note()
     if extra:
         head, _, rest = text.partition("\n\n")
