@@ -16,7 +16,7 @@ from caaad.contract.errors import AdapterFailure, CapabilityMissing
 
 from .common import Scenario, ScenarioError, advance_to, china, fen, now, p, parse_timestamp, rfc3339, scenario_time
 from .consultations import TOPIC, channels
-from .orders import draft_product, product, shown_product
+from .orders import product, shown_product
 
 CAPABILITY = "live_sessions"
 BENEFIT_KIND = {"优惠券": "coupon", "返现": "rebate", "奖品": "prize"}
@@ -62,17 +62,7 @@ def _line(order: dict, product_id: str) -> dict:
     return next(line for line in order["lines"] if line["product_id"] == product_id)
 
 
-# --- products (prices in 元) and the room's offer ---------------------------------------------------------------------
-
-@given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price}" 元'))
-def list_product_in_yuan(ctx: Scenario, title: str, category: str, price: str):
-    draft_product(ctx, title, category, fen(price))
-
-
-@given(p('商家上架商品 "{title}"，品类为 "{category}"，售价 "{price}" 元，无理由退货类别为 "{return_class}"，原因为 "{reason}"'))
-def list_product_with_class_in_yuan(ctx: Scenario, title: str, category: str, price: str, return_class: str, reason: str):
-    draft_product(ctx, title, category, fen(price), return_class, reason)
-
+# --- the room's offer (products are listed with the steps of orders.py) ---------------------------------------------------------------------
 
 @given(p('直播间 "{title}" 现货库存 "{quantity:d}" 件'))
 def offer_stock(ctx: Scenario, title: str, quantity: int):
