@@ -184,7 +184,7 @@ def wrong_or_missing_request(sut, ctx: Scenario, moment: str, problem: str, serv
     file_request(sut, ctx, PROBLEM[problem], remedy, [{"line_id": line["line_id"], "quantity": 1}], amount)
 
 
-# --- the request on record (4.2-4) ---------------------------------------------------------------------------
+# --- the request on record ----------------------------------------------------------------------------------
 
 # Where a no-reason return stands, and the statuses of the contract that say so; the later stages allow for a
 # system that settles or pays at once on receipt (a refund counts once owed, paid or scheduled).
@@ -200,7 +200,7 @@ RECORD_STAGE = {
 @then(p('该售后申请有记录可查，订单、商品和理由与申请一致，状态为 "{stage}"'))
 def request_on_record(obligations, sut, ctx: Scenario, stage: str):
     """The system keeps a record of the consumer's request and returns it, with a status that follows the process
-    (4.2-4: rules for returns and refunds established and carried out; ECL Art 59)."""
+    (rules for returns and refunds established and carried out; ECL Art 59)."""
     statuses, meaning, evidence = RECORD_STAGE[stage]
     filed = ctx.notes["filed"][ctx.after_sales["after_sales_id"]]
     state = merchant_grants(sut, ctx)
