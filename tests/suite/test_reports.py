@@ -188,7 +188,7 @@ def test_a_system_of_another_contract_major_version_is_refused_before_any_scenar
     assert done.returncode == 2 and results is None
     lines = done.stderr.strip().splitlines()
     assert lines == ["caaad: --adapter future_adapter:Adapter: the system implements contract 2.0.0, this kit speaks "
-                     "1.4.0; this kit accepts contract 1.x (any 1.minor.patch), so no scenario was run"], done.stderr
+                     "1.5.0; this kit accepts contract 1.x (any 1.minor.patch), so no scenario was run"], done.stderr
 
 
 def test_workers_without_pytest_xdist_say_what_to_install(tmp_path):
