@@ -49,7 +49,7 @@ COMPLAINT_TIMEOUT = ("platform_decides", "escalated_to_platform")
 
 # --- the after-sales plan agreed with the live-room operator ------------------------------------------------------
 
-def operator(sut, ctx: Scenario) -> str:
+def operator(ctx: Scenario) -> str:
     if "operator_id" not in ctx.notes:
         raise ScenarioError("the scenario names no live-room operator (商家的合作直播间运营者为 …)")
     return ctx.notes["operator_id"]
@@ -63,7 +63,7 @@ def partner_operator(sut, ctx: Scenario, name: str):
 
 
 def agree_plan(sut, ctx: Scenario, title: str, moment: str, items: dict) -> dict:
-    plan = {"agreed_with": operator(sut, ctx), "agreed_at": rfc3339(scenario_time(ctx, moment)), **PLAN_DEFAULTS, **items}
+    plan = {"agreed_with": operator(ctx), "agreed_at": rfc3339(scenario_time(ctx, moment)), **PLAN_DEFAULTS, **items}
     advance_to(sut, scenario_time(ctx, moment))
     editable_draft(ctx, title)["after_sales_plan"] = plan
     return plan

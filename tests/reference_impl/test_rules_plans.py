@@ -102,7 +102,7 @@ def test_an_order_ships_as_its_plan_promises(planned):
     assert shop.order(shop.product())["shipment"] is None  # no plan, no promise
 
 
-def test_the_published_rules_name_no_party(shop):
+def test_the_published_rules_state_each_limit_in_words(shop):
     rules = shop.call("get_after_sales_rules")["rules"]
     assert "after_sales_request_response_limit" not in rules["full_text"]  # each article in words, not the rule's name
     assert "逾期未处理的，视为同意该申请" in rules["full_text"]
