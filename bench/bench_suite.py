@@ -1,8 +1,8 @@
 """Benchmark: the 5.4 conformance suite against the reference system, and what its time is spent on.
 
-Run by hand (not a test; nothing here asserts a time):
+Run by hand from the repository root (not a test; nothing here asserts a time):
 
-    cd /work/main && .venv/bin/python bench/bench_suite.py [--reps N]
+    .venv/bin/python bench/bench_suite.py [--reps N]
 
 1. Counts the suite's calls: one `caaad run --adapter caaad_bench_counting:CountingAdapter` (a
    ReferenceAdapter subclass written to a temporary directory put on PYTHONPATH) records, for every

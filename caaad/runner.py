@@ -11,7 +11,7 @@ from .contract.http import DEFAULT_TIMEOUT, TIMEOUT_ENV
 from .junit import junit_xml
 from .limits import DEFAULT_SCENARIO_LIMIT_S
 from .paths import steps_dir
-from .plugin import DEFAULT_ADAPTER
+from .contract.loading import DEFAULT_ADAPTER
 from .results import FAILING, scenario_title, verdict
 
 MAX_LISTED = 40  # failing scenarios listed on the console; all of them are in results.json
@@ -151,7 +151,7 @@ def _check_selection(args) -> None:
     """-n, -k and -m are checked here, so that a bad one is one line rather than pytest's own output."""
     from _pytest.mark.expression import Expression  # pytest is pinned <10: its own selection grammar
 
-    from .plugin import MARKER_VALUES
+    from .plugin import marker_values
     from .usage import UsageError
     if args.workers is not None:
         try:
@@ -174,7 +174,7 @@ def _check_selection(args) -> None:
             compiled = Expression.compile(expression)
         except SyntaxError as e:
             raise UsageError(f"{flag} {expression!r}: at column {e.offset}: {e.msg}") from None
-        markers = {"req"} | {f"{field}_{value}" for field, values in MARKER_VALUES.items() for value in values}
+        markers = {"req"} | {f"{field}_{value}" for field, values in marker_values().items() for value in values}
         unknown = sorted(compiled.idents() - markers) if flag == "-m" else []
         if unknown:
             raise UsageError(f"-m {expression!r}: no such marker {', '.join(unknown)}; markers are req and "
