@@ -458,7 +458,7 @@ def main() -> int:
             env_pyc = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
             env_pyc["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         variants = {
-            "start-up + imports only": ([sys.executable, "-c", "import caaad.cli, caaad.runner, caaad.plugin, pytest, "
+            "start-up + imports only": ([sys.executable, "-c", "import caaad.cli, caaad.run_report, caaad.plugin, pytest, "
                                          "pytest_bdd, xdist, jsonschema, caaad.reference_impl.adapter"], None),
             "floor (replay, adapter direct)": ([sys.executable, str(THIS), "--floor", str(trace)], None),
             "suite: caaad run": (caaad + ["run", "--out", str(tmp / "r1")], None),
