@@ -1,8 +1,8 @@
 """Benchmark: load + lint of the real spec and of a synthetic spec ten times larger.
 
-Run by hand (not a test):
+Run by hand from the repository root (not a test):
 
-    cd /work/main && .venv/bin/python bench/bench_spec.py [--reps N]
+    .venv/bin/python bench/bench_spec.py [--reps N]
 
 1. Copies spec/ into a temporary directory and accepts every fingerprint there, so `caaad lint`
    runs its whole clean path (lint, then the summary, which loads the spec a second time). The

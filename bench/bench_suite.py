@@ -1,8 +1,8 @@
 """Benchmark: the 5.4 conformance suite against the reference system, and what its time is spent on.
 
-Run by hand (not a test; nothing here asserts a time):
+Run by hand from the repository root (not a test; nothing here asserts a time):
 
-    cd /work/main && .venv/bin/python bench/bench_suite.py [--reps N]
+    .venv/bin/python bench/bench_suite.py [--reps N]
 
 1. Counts the suite's calls: one `caaad run --adapter caaad_bench_counting:CountingAdapter` (a
    ReferenceAdapter subclass written to a temporary directory put on PYTHONPATH) records, for every
@@ -458,7 +458,7 @@ def main() -> int:
             env_pyc = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
             env_pyc["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         variants = {
-            "start-up + imports only": ([sys.executable, "-c", "import caaad.cli, caaad.runner, caaad.plugin, pytest, "
+            "start-up + imports only": ([sys.executable, "-c", "import caaad.cli, caaad.run_report, caaad.plugin, pytest, "
                                          "pytest_bdd, xdist, jsonschema, caaad.reference_impl.adapter"], None),
             "floor (replay, adapter direct)": ([sys.executable, str(THIS), "--floor", str(trace)], None),
             "suite: caaad run": (caaad + ["run", "--out", str(tmp / "r1")], None),

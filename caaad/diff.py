@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import outcomes
 from .results import FAILING, scenario_title
-from .usage import UsageError, write_output
+from .usage import UsageError
 
 KINDS = ("newly_failing", "no_longer_passing", "newly_passing", "still_failing")
 _TITLES = {
@@ -20,27 +20,6 @@ _TITLES = {
     "newly_passing": "新通过 Newly passing",
     "still_failing": "仍未通过 Still failing",
 }
-
-
-def register(sub) -> None:
-    diff = sub.add_parser("diff", help="compare two runs' results.json by obligation; exit 1 when anything regressed",
-                          description="Compare two runs by obligation id: newly failing, newly passing, still "
-                                      "failing, changed messages, obligations and scenarios added or removed. "
-                                      "Exit 0 nothing regressed, 1 something did, 2 unusable input.")
-    diff.add_argument("old", metavar="OLD", help="results.json of the earlier run")
-    diff.add_argument("new", metavar="NEW", help="results.json of the later run")
-    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    diff.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
-    diff.set_defaults(func=cmd_diff)
-
-
-def cmd_diff(args) -> int:
-    old, new = load(args.old), load(args.new)
-    result = compare(old, new)
-    result["old"]["file"], result["new"]["file"] = args.old, args.new
-    text = json.dumps(result, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else render_markdown(result)
-    write_output(text, args.output)
-    return 1 if result["regressed"] else 0
 
 
 def load(path: str) -> dict:

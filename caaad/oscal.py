@@ -14,38 +14,16 @@
 UUIDs are derived from the run (version 5), so exporting the same run twice gives the same document.
 """
 
-import json
 import uuid
 from pathlib import Path
 
 from . import __version__, outcomes
-from .diff import load as load_results
 from .results import scenario_title
-from .usage import UsageError, write_output
+from .usage import UsageError
 
 OSCAL_VERSION = "1.2.1"
 NS = "https://caaad.example/ns/oscal"  # the kit's own property names (outcome, location, obligation)
 _REASON = {outcomes.FAILED: "fail", outcomes.ERROR: "other", outcomes.NOT_TESTED: "other"}
-
-
-def register(sub) -> None:
-    export = sub.add_parser("export", help="export a run in a standard format (OSCAL)")
-    formats = export.add_subparsers(dest="export_format", required=True, metavar="FORMAT")
-    oscal = formats.add_parser("oscal", help="an OSCAL assessment-results document (JSON) of a run",
-                               description="Write an OSCAL assessment-results document: one finding per "
-                                           "obligation in scope, observations for scenario outcomes and evidence.")
-    oscal.add_argument("--results", required=True, metavar="FILE", help="results.json of the run")
-    oscal.add_argument("--evidence", metavar="FILE", help="the auditor's evidence file (YAML, format 1)")
-    oscal.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
-    oscal.set_defaults(func=cmd_oscal)
-
-
-def cmd_oscal(args) -> int:
-    results = load_results(args.results)
-    evidence = load_evidence(args.evidence, results) if args.evidence else []
-    text = json.dumps(assessment_results(results, evidence), ensure_ascii=False, indent=2) + "\n"
-    write_output(text, args.output)
-    return 0
 
 
 def load_evidence(path: str, results: dict) -> list[dict]:

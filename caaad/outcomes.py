@@ -1,4 +1,4 @@
-"""Outcomes of scenarios and how they roll up to obligations (see DESIGN.md, "Outcomes")."""
+"""Outcomes of scenarios and how they roll up to obligations (docs/auditors/outcomes.md explains them to auditors)."""
 
 from .certify.rules import load_rules
 

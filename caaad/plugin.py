@@ -23,19 +23,22 @@ from pathlib import Path
 import pytest
 
 from . import outcomes
+from .contract.loading import DEFAULT_ADAPTER
 from .limits import DEFAULT_SCENARIO_LIMIT_S, Limits, TimeLimitReached, time_limit
 from .paths import features_dir, spec_dir, steps_dir
 from .personal import vendor_line
 
-DEFAULT_ADAPTER = "caaad.reference_impl.adapter:ReferenceAdapter"
 _PROPERTY = "caaad"
-MARKER_VALUES = {
-    "actor": ("platform", "merchant", "live_room_operator", "anchor_marketing_staff",
-              "operator_after_sales_staff", "service_organisation", "consumer", "all_parties"),
-    "strength": ("shall", "shall_not", "should", "should_not", "may", "informative"),
-    "phase": ("pre_live", "in_live", "post_live", "returns", "cross_phase"),
-    "verification": ("automated", "documentary", "hybrid", "none"),
-}
+
+
+def marker_values() -> dict[str, list[str]]:
+    """The values of each marker field, as the spec's schema enumerates them (the one list of them)."""
+    schema = spec_dir() / "schema"
+    common = json.loads((schema / "common.schema.json").read_text(encoding="utf-8"))["$defs"]
+    clause = json.loads((schema / "clause.schema.json").read_text(encoding="utf-8"))["$defs"]
+    return {"actor": common["actor"]["enum"], "strength": clause["obligation"]["properties"]["strength"]["enum"],
+            "phase": clause["obligation"]["properties"]["phase"]["enum"],
+            "verification": clause["verification"]["properties"]["mode"]["enum"]}
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +62,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "req(id): the obligation of T/CAAAD 001—2023 a scenario verifies")
-    for field, values in MARKER_VALUES.items():
+    for field, values in marker_values().items():
         for value in values:
             config.addinivalue_line("markers", f"{field}_{value}: obligations with {field} {value}")
     if not hasattr(config, "workerinput"):

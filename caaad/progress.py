@@ -4,7 +4,7 @@ pytest's terminal reporter is switched off for the run (its dots, its "N skipped
 contradict the kit's outcomes); this plugin, on the controlling process, instead
 - keeps a progress line (scenarios done / total, failures so far, elapsed) on a terminal only;
 - with --verbose, prints one line per finished scenario;
-- gathers collection errors (a step module that does not import), which the runner prints in one line each.
+- gathers collection errors (a step module that does not import), which `caaad run` prints in one line each.
 """
 
 import json

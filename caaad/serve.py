@@ -19,8 +19,6 @@ connection, which idle connections give back after `idle_connection_s`). Safe to
 
 import hmac
 import json
-import secrets
-import signal
 import sqlite3
 import sys
 import threading
@@ -425,71 +423,3 @@ def make_server(adapter: str | Callable[[], Any] = DEFAULT_ADAPTER, host: str = 
     else:
         factory = adapter
     return BindingServer((host, port), factory, log=log, **options)
-
-
-def register(sub) -> None:
-    p = sub.add_parser("serve", help="serve a Python adapter (default: the reference system) over HTTP",
-                       description="Serve a Python adapter over the HTTP binding of the adapter contract, one "
-                                   "adapter instance per session. `caaad run --adapter http://HOST:PORT` tests it, "
-                                   f"with the token in {TOKEN_ENV}.")
-    p.add_argument("--adapter", default=DEFAULT_ADAPTER, metavar="MODULE:CLASS",
-                   help=f"the adapter class to serve (default: the reference system, {DEFAULT_ADAPTER})")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
-    p.add_argument("--token", metavar="TOKEN", help="the bearer token every call must carry (default: a new random "
-                                                    "one, printed at start; or from CAAAD_SERVE_TOKEN)")
-    p.add_argument("--db", metavar="FILE", help="keep sessions in this SQLite file (WAL, synchronous writes), so they "
-                                                "survive a restart (default: in memory)")
-    p.add_argument("--session-idle", metavar="S", type=float, default=SESSION_IDLE_S,
-                   help=f"end a session unused for S seconds (default {SESSION_IDLE_S:g})")
-    p.add_argument("--max-sessions", metavar="N", type=int, default=MAX_SESSIONS,
-                   help=f"open sessions in all (default {MAX_SESSIONS})")
-    p.add_argument("--max-sessions-per-client", metavar="N", type=int, default=MAX_SESSIONS_PER_CLIENT,
-                   help=f"open sessions one client address may hold (default {MAX_SESSIONS_PER_CLIENT})")
-    p.add_argument("--idle-connection", metavar="S", type=float, default=IDLE_CONNECTION_S,
-                   help=f"close a connection idle for S seconds (default {IDLE_CONNECTION_S:g})")
-    p.set_defaults(func=cmd_serve)
-
-
-def cmd_serve(args) -> int:
-    import os
-
-    from .usage import UsageError
-    from .contract.errors import AdapterLoadError
-    if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port {args.port}: not a port number")
-    for flag, value in (("--session-idle", args.session_idle), ("--idle-connection", args.idle_connection)):
-        if not 0 < value < float("inf"):
-            raise UsageError(f"{flag} {value:g}: a number of seconds, more than 0")
-    for flag, value in (("--max-sessions", args.max_sessions), ("--max-sessions-per-client", args.max_sessions_per_client)):
-        if value < 1:
-            raise UsageError(f"{flag} {value}: at least 1")
-    token = args.token or os.environ.get("CAAAD_SERVE_TOKEN") or secrets.token_urlsafe(24)
-    if len(token) < 16 or not token.isascii() or not token.isprintable() or " " in token:
-        raise UsageError("--token: at least 16 printable ASCII characters without spaces")
-    journal = None
-    if args.db:
-        try:
-            journal = Journal(args.db)
-        except sqlite3.Error as e:
-            raise UsageError(f"--db {args.db}: {e}") from None
-    try:
-        server = make_server(args.adapter, args.host, args.port, token=token, journal=journal,
-                             max_sessions=args.max_sessions, max_sessions_per_client=args.max_sessions_per_client,
-                             session_idle_s=args.session_idle, idle_connection_s=args.idle_connection)
-    except AdapterLoadError as e:
-        raise UsageError(f"--adapter {args.adapter}: {e}") from None
-    except OSError as e:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
-    shown = token if not (args.token or os.environ.get("CAAAD_SERVE_TOKEN")) else "<your token>"
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C: the journal is closed cleanly
-    with server:
-        print(f"caaad serve: {args.adapter} (contract {server.contract.version}) at {server.url}/ "
-              f"— test it with: {TOKEN_ENV}={shown} caaad run --adapter {server.url}", flush=True)
-        if journal is not None:
-            print(f"caaad serve: {len(server.sessions)} session(s) kept in {args.db}", file=sys.stderr, flush=True)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            print("caaad serve: stopped", file=sys.stderr)
-    return 0

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from pytest_bdd import given, then, when
 
 from .common import (ACCEPTED_STATUSES, CHINA, DAY, EXCLUSION_REASON, PARTY, RETURN_CLASS, Scenario, ScenarioError,
-                     advance_to, china, describe_span, format_payments, now, owed_refunds, owed_total, p, paid_refunds,
-                     parse_payments, parse_timestamp, platform_rule, refresh, rule_span, scenario_time, summary)
-from .disputes import ask_for_intervention, wait_for_decision
-from .returns import REMEDY, file_request, merchant_grants, refunds_text, situation
+                     advance_to, china, describe_span, now, owed_total, p, paid_refunds, parse_timestamp,
+                     platform_rule, refresh, rule_span, scenario_time, span_within_law, summary)
+from .disputes import ask_for_intervention, decided_and_applied, wait_for_decision
+from .returns import REMEDY, assert_refund_split, file_request, merchant_grants, refunds_text, situation
 
 RESPONSE_LIMIT = "after_sales_request_response_limit"
 GRACE = timedelta(minutes=1)   # how far past a time limit the clock is moved to see what the system did
@@ -153,8 +153,8 @@ def return_address_given(obligations, sut, ctx: Scenario, sut_description):
     assert instructions is not None and instructions["address_label"].strip(), (
         f"{obligations} (7D Art 11): the merchant gives the consumer a real return address and contact for "
         f"an accepted return; got return instructions {instructions}, {summary(state)}")
-    limit = rule_span(sut_description, "return_address_limit")
-    latest = parse_timestamp(state["requested_at"]) + min(limit, 15 * DAY)
+    limit, within = span_within_law(sut_description, "return_address_limit", 15 * DAY)
+    latest = parse_timestamp(state["requested_at"]) + within
     given_at = parse_timestamp(instructions["provided_at"])
     assert given_at <= latest, (
         f"{obligations} (7D Art 11): the return address is given within the declared return_address_limit "
@@ -166,18 +166,9 @@ def return_address_given(obligations, sut, ctx: Scenario, sut_description):
 def refunded_by_original_path(obligations, sut, ctx: Scenario, sut_description, days: int, split: str):
     state = refresh(sut, ctx)
     ids = obligations
-    expected = {p_["method"]: p_["amount_fen"] for p_ in parse_payments(split)}
-    got: dict[str, int] = {}
-    for refund in owed_refunds(state):
-        got[refund["method"]] = got.get(refund["method"], 0) + refund["amount_fen"]
-    assert set(got) == set(expected) and all(abs(got[m] - expected[m]) <= 1 for m in expected) \
-        and sum(got.values()) == sum(expected.values()), (
-            f"{ids} (7D Art 13-15): intact goods returned are refunded by the original payment methods, "
-            f"{split}; the system refunded {format_payments(got)}: {refunds_text(state)}")
-    stray = [r for r in state["refunds"] if not r["to_original_path"]]
-    assert not stray, f"{ids} (7D Art 14): without the consumer's consent every refund goes by the original path; got {stray}"
-    limit = rule_span(sut_description, "refund_after_receipt")
-    latest = ctx.received_at + min(limit, days * DAY)
+    assert_refund_split(ids, state, split)
+    limit, within = span_within_law(sut_description, "refund_after_receipt", days * DAY)
+    latest = ctx.received_at + within
     late = [r for r in state["refunds"] if r["status"] != "paid" or parse_timestamp(r["paid_at"]) > latest]
     assert not late, (
         f"{ids} (7D Art 13): the refund is made within refund_after_receipt ({describe_span(limit)}) and at most "
@@ -195,8 +186,8 @@ def quality_request(sut, ctx: Scenario, moment: str, service: str):
 
 @then(p('电子商务平台声明的售后申请反馈时限不超过 "{days:d}" 天'))
 def response_limit_within_law(obligations, sut_description, days: int):
-    limit = rule_span(sut_description, RESPONSE_LIMIT)
-    assert limit <= days * DAY, (
+    limit, within = span_within_law(sut_description, RESPONSE_LIMIT, days * DAY)
+    assert limit == within, (
         f"{obligations} (7D Art 11, 31; ECL Art 59): the platform's feedback time limit for after-sales "
         f"requests may not exceed the legal ceiling of {days} days; the system declares "
         f"{RESPONSE_LIMIT} = {describe_span(limit)}")
@@ -354,17 +345,7 @@ def platform_outcome_recorded(obligations, sut, ctx: Scenario):
     why = (f"{obligations} (ECL Art 61): asked by the consumer to help with a return and refund, the platform "
            f"accepts the request and records an outcome")
     assert case is not None, f"{why}; the request shows no platform case: {summary(state)}"
-    decision = case["decision"]
-    assert case["status"] == "decided" and decision is not None, (
-        f"{why}; by {china(now(sut))} the case is {case['status']} without an outcome "
-        f"(negotiation ended {china(case['negotiation_ends_at'])})")
-    assert parse_timestamp(decision["decided_at"]) >= parse_timestamp(case["requested_at"]), (
-        f"{why}; the outcome is recorded after the request for help at {china(case['requested_at'])}, "
-        f"not at {china(decision['decided_at'])}")
-    expected = ACCEPTED_STATUSES if decision["upheld"] else ("closed",)
-    assert state["status"] in expected, (
-        f"{why}; the outcome ({'upheld' if decision['upheld'] else 'not upheld'}) is applied to the request; "
-        f"got {summary(state)}")
+    decided_and_applied(sut, state, why, case["requested_at"], "the request for help")
 
 
 @then('平台决定的退货退款已实际支付给消费者')

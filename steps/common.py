@@ -201,6 +201,12 @@ def rule_span(description: dict, name: str) -> timedelta:
     return rule["value"] * _UNITS[rule["unit"]]
 
 
+def span_within_law(description: dict, name: str, ceiling: timedelta) -> tuple[timedelta, timedelta]:
+    """(the declared time limit, the time the system has: that limit, but never beyond the legal ceiling)."""
+    limit = rule_span(description, name)
+    return limit, min(limit, ceiling)
+
+
 def describe_span(span: timedelta) -> str:
     hours = span.total_seconds() / 3600
     return f"{hours / 24:g} days" if hours >= 24 and hours % 24 == 0 else f"{hours:g} hours"

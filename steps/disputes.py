@@ -153,23 +153,31 @@ def evidence_recorded(obligations, sut, ctx: Scenario):
         f"{obligations}: both parties can give the platform evidence; recorded evidence is from {sorted(parties)}")
 
 
+def decided_and_applied(sut, state: dict, why: str, not_before: str, since: str) -> dict:
+    """The platform's decision on the case: recorded (decided, not before `not_before`, the time of `since`) and
+    applied to the request both parties see: upheld puts it back on its accepted path, not upheld closes it."""
+    case = intervention(state)
+    decision = case["decision"]
+    assert case["status"] == "decided" and decision is not None, (
+        f"{why}; by {china(now(sut))} the case is {case['status']} without a decision (negotiation ended "
+        f"{china(case['negotiation_ends_at'])}), request {summary(state)}")
+    assert parse_timestamp(decision["decided_at"]) >= parse_timestamp(not_before), (
+        f"{why}; the decision comes after {since} at {china(not_before)}, not at {china(decision['decided_at'])}")
+    expected = ACCEPTED_STATUSES if decision["upheld"] else ("closed",)
+    assert state["status"] in expected, (
+        f"{why}; the decision ({'upheld' if decision['upheld'] else 'not upheld'}) is carried out on the request "
+        f"both parties see; got {summary(state)}")
+    return decision
+
+
 @then('平台作出处理决定并通知商家和消费者双方')
 def decision_made(obligations, sut, ctx: Scenario):
     state = refresh(sut, ctx)
     case = intervention(state)
-    decision = case["decision"]
-    assert case["status"] == "decided" and decision is not None, (
-        f"{obligations}: when the negotiation period ends without agreement the platform takes over and decides; "
-        f"period ended {china(case['negotiation_ends_at'])}, now {china(now(sut))}: intervention {case['status']}, "
-        f"no decision, request {summary(state)}")
-    if case["negotiation_ends_at"] is not None:
-        assert parse_timestamp(decision["decided_at"]) >= parse_timestamp(case["negotiation_ends_at"]), (
-            f"{obligations}: without agreement the platform decides when the negotiation period ends "
-            f"({china(case['negotiation_ends_at'])}), not before; decided at {china(decision['decided_at'])}")
-    expected_status = ACCEPTED_STATUSES if decision["upheld"] else ("closed",)
-    assert state["status"] in expected_status, (
-        f"{obligations}: the decision ({'upheld' if decision['upheld'] else 'not upheld'}) is carried out on the request "
-        f"both parties see; got {summary(state)}")
+    ended = case["negotiation_ends_at"]
+    decided_and_applied(sut, state, f"{obligations}: when the negotiation period ends without agreement the platform "
+                        "takes over and decides", ended or case["requested_at"],
+                        "the end of the negotiation period" if ended else "the application for intervention")
 
 
 @then('处理决定写明所依据的平台规则')

@@ -13,7 +13,8 @@ from caaad.preconditions import PreconditionNotReachable
 
 from .common import (ACCEPTED_STATUSES, CHINA, DAY, PARTY, PAYMENT_METHOD, REASON_WORDS, REJECTION,
                      Scenario, advance_to, china, describe_span, format_payments, now, owed_refunds, owed_total, p,
-                     parse_payments, parse_timestamp, platform_rule, refresh, rule_span, scenario_time, summary)
+                     parse_payments, parse_timestamp, platform_rule, refresh, rule_span, scenario_time,
+                     span_within_law, summary)
 from .orders import line_of, problem_line, product, shown_product
 
 # What the standard requires of each ground, for assertion messages (after the scenario's obligation ids).
@@ -522,8 +523,8 @@ def refund_with_optional_freight_deduction(obligations, sut, ctx: Scenario, full
 @then(p('退款在收到退货后的平台规定时限内完成，且不晚于收到退货后 "{days:d}" 天'))
 def refund_in_time(obligations, sut, ctx: Scenario, sut_description, days: int):
     state = refresh(sut, ctx)
-    limit = rule_span(sut_description, "refund_after_receipt")
-    latest = ctx.received_at + min(limit, days * DAY)
+    limit, within = span_within_law(sut_description, "refund_after_receipt", days * DAY)
+    latest = ctx.received_at + within
     goods = [r for r in state["refunds"] if r["purpose"] == "goods"]
     assert goods, f"{obligations}: intact goods received at {china(ctx.received_at)} must be refunded; {refunds_text(state)}"
     for refund in goods:
@@ -535,15 +536,15 @@ def refund_in_time(obligations, sut, ctx: Scenario, sut_description, days: int):
 
 @then(p('电子商务平台声明的收到退货后退款时限不超过 "{days:d}" 天'))
 def refund_limit_within_law(obligations, sut_description, days: int):
-    limit = rule_span(sut_description, "refund_after_receipt")
-    assert limit <= days * DAY, (
+    limit, within = span_within_law(sut_description, "refund_after_receipt", days * DAY)
+    assert limit == within, (
         f"{obligations} (7D Art 13, CPL Art 25): the refund time limit after receipt of the return is at most {days} days; "
         f"the system declares refund_after_receipt = {describe_span(limit)}")
 
 
-@then(p('退款按原支付方式按比例退还，约为 "{split}"'))
-def refund_in_proportion(obligations, sut, ctx: Scenario, split: str):
-    state = refresh(sut, ctx)
+def assert_refund_split(obligations: str, state: dict, split: str) -> None:
+    """The refunds owed go back to each original payment method in proportion to what it paid, as `split` says
+    (up to 1 fen of rounding per method, exact in total), and none goes elsewhere (7D Art 14-15)."""
     expected = {p_["method"]: p_["amount_fen"] for p_ in parse_payments(split)}
     got: dict[str, int] = {}
     for refund in owed_refunds(state):
@@ -552,9 +553,15 @@ def refund_in_proportion(obligations, sut, ctx: Scenario, split: str):
     assert close and sum(got.values()) == sum(expected.values()), (
         f"{obligations} (7D Art 14-15): the refund goes back to each original payment method in proportion to what it "
         f"paid (points and coupons in kind; at most 1 fen rounding per method), expected {split}; "
-        f"the system refunded {format_payments(got)}")
+        f"the system refunded {format_payments(got)}: {refunds_text(state)}")
     stray = [r for r in state["refunds"] if not r["to_original_path"]]
-    assert not stray, f"{obligations}: without the consumer's consent every refund goes by the original path; got {stray}"
+    assert not stray, (f"{obligations} (7D Art 14): without the consumer's consent every refund goes by the original "
+                       f"path; got {stray}")
+
+
+@then(p('退款按原支付方式按比例退还，约为 "{split}"'))
+def refund_in_proportion(obligations, sut, ctx: Scenario, split: str):
+    assert_refund_split(obligations, refresh(sut, ctx), split)
 
 
 @then(p('平台明示退款方式为 "{method}"'))

@@ -7,7 +7,6 @@ each operation's request and response become components/schemas/<operation>.requ
 GET /openapi.json.
 """
 
-import json
 from typing import Any
 
 from .schema import Contract, load_contract
@@ -117,31 +116,3 @@ def _component(schema: Any) -> Any:
             value = _COMPONENTS + value[len(prefix):]
         copy[key] = _component(value)
     return copy
-
-
-# --- `caaad contract …` ---------------------------------------------------------------------------------
-
-def register(sub) -> None:
-    contract = sub.add_parser("contract", help="the adapter contract: OpenAPI document or reference page")
-    actions = contract.add_subparsers(dest="contract_command", required=True, metavar="ACTION")
-    openapi = actions.add_parser("openapi", help="the OpenAPI 3.1 document of the HTTP binding (JSON)")
-    openapi.add_argument("-o", "--output", metavar="FILE")
-    openapi.set_defaults(func=cmd_openapi)
-    markdown = actions.add_parser("markdown", help="the contract reference page (Markdown)")
-    markdown.add_argument("-o", "--output", metavar="FILE")
-    markdown.set_defaults(func=cmd_markdown)
-
-
-def cmd_openapi(args) -> int:
-    return _write(json.dumps(openapi_document(), ensure_ascii=False, indent=2) + "\n", args.output)
-
-
-def cmd_markdown(args) -> int:
-    from .render import render_markdown
-    return _write(render_markdown(load_contract()), args.output)
-
-
-def _write(text: str, output: str | None) -> int:
-    from ..usage import write_output
-    write_output(text, output)
-    return 0

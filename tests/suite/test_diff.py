@@ -49,7 +49,7 @@ def test_outcomes_are_compared_by_obligation(runs):
                    "still_failing": ["5.3.2.c-1"]}
     assert (d["no_longer_passing"][0]["old"], d["no_longer_passing"][0]["new"]) == ("passed", "not_tested")
     still = d["still_failing"][0]
-    assert still["messages_changed"] and "7D Art 13-15" in next(iter(still["old_messages"].values()))
+    assert still["messages_changed"] and "7D Art 14-15" in next(iter(still["old_messages"].values()))
     assert "7D Art 10" in next(iter(still["new_messages"].values()))
     assert d["regressions"] == 2 and not d["spec_changed"] and not d["features_changed"]
     assert not d["requirements_changed"] and not d["obligations_added"] and not d["obligations_removed"]
@@ -108,7 +108,7 @@ def test_markdown_and_json_say_the_same(runs, tmp_path):
     assert md.startswith(f"# caaad diff: {old} → {new}\n\n**退步 REGRESSED**: 1 newly failing, 1 no longer passing, "
                          "1 newly passing, 1 still failing")
     assert "| 5.3.2.c-1 | 5.3.2 | shall | failed | failed | messages changed |" in md
-    assert "(was: 5.3.2.c-1 (7D Art 13-15)" in md
+    assert "(was: 5.3.2.c-1 (7D Art 14-15)" in md
     assert "## 仅在旧运行中 Scenarios run in OLD only (same features, another selection) (1)" in md
 
 
