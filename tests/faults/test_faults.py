@@ -78,7 +78,7 @@ def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("faults")
     with ExitStack() as servers, ThreadPoolExecutor(max_workers=3) as pool:
         urls = {name: servers.enter_context(running(FakeVendor(faults, slow_s=slow_s))).url if faults is not None
-                else f"http://127.0.0.1:{free_port()}" for name, (faults, slow_s, _, _) in RUNS.items()}
+                else f"http://tester:s3cret@127.0.0.1:{free_port()}" for name, (faults, slow_s, _, _) in RUNS.items()}
         futures = {name: pool.submit(caaad_run, urls[name], base / f"run{i}", *RUNS[name][2])
                    for i, name in enumerate(RUNS)}
         return {name: future.result() for name, future in futures.items()}
@@ -131,10 +131,11 @@ def test_a_slow_system_within_the_limits_passes(runs):
     assert {s["outcome"] for s in json.loads((out / "results.json").read_text())["scenarios"]} == {"passed"}
 
 
-def test_a_system_that_is_down_stops_the_run_at_once_in_one_line(runs):
+def test_a_system_that_is_down_stops_the_run_at_once_in_one_line_without_credentials(runs):
     """Nothing ran, so nothing is reported: a run of nothing must not stand as a result (exit 2, no files)."""
     done, _, out = runs["down"]
     assert done.returncode == 2 and within_bound(runs, "down")
+    assert "s3cret" not in done.stdout + done.stderr
     assert re.fullmatch(r"caaad: --adapter http://127\.0\.0\.1:(\d+): cannot reach http://127\.0\.0\.1:\1/: connection refused",
                         done.stderr.strip()), done.stderr
     assert not any((out / f).exists() for f in FILES)
