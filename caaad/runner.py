@@ -132,6 +132,7 @@ def _check_system(adapter_spec: str) -> None:
     another major version of the contract, stops the run here in one line."""
     from .contract import AdapterLoadError, ContractClient, ContractError, ContractViolation, opened_adapter
     from .contract.http import redact
+    from .personal import redact_personal_data
     from .usage import UsageError
     try:
         with opened_adapter(adapter_spec) as adapter:
@@ -145,8 +146,8 @@ def _check_system(adapter_spec: str) -> None:
                                      f"{major}.x (any {major}.minor.patch), so no scenario was run") from None
             except ContractError:
                 pass  # any other describe() failure is reported per scenario, as error
-    except AdapterLoadError as e:
-        raise UsageError(f"--adapter {redact(adapter_spec)}: {e}") from None
+    except AdapterLoadError as e:  # the system's own text (its constructor's error, its HTTP error) goes to the console
+        raise UsageError(f"--adapter {redact(adapter_spec)}: {redact_personal_data(str(e))}") from None
 
 
 def _check_selection(args) -> None:
