@@ -1,5 +1,5 @@
 """Personal data the kit must never write down: people's mobile numbers, identity card numbers and e-mail
-addresses (PIPL Art 28 lists identity numbers among sensitive personal information). Evidence files are
+addresses (each identifies a natural person, so is personal information under PIPL Art 4). Evidence files are
 checked for them (caaad/certify/evidence.py); text from the system under test is redacted before it enters
 a run's results, so that results.json, junit.xml, report.md, report.html and the console never copy a
 vendor's error page with a consumer's details into a CI log."""

@@ -14,7 +14,7 @@ ContractClient reports it as AdapterFailure. The session ends with close() or wh
 garbage-collected.
 
 Transport: HTTP/1.1 on keep-alive connections with TCP_NODELAY, pooled per origin and shared by the
-sessions of a run (standard library http.client: measured as fast as httpx here, see bench/bench_http.py,
+sessions of a run (standard library http.client: measured faster than httpx here, see bench/README.md,
 and no dependency). Timeout: `timeout` seconds per call in all — connect, send, status, headers and the
 whole body (default CAAAD_HTTP_TIMEOUT from the environment, else 30); a watchdog thread shuts the
 socket of a call still running at its deadline, so a server trickling its answer is cut off in time.

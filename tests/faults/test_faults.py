@@ -3,9 +3,9 @@ and networks do. For each fault the run ends within its bound, every affected sc
 operation, results.json, junit.xml, report.md and report.html are written, and the exit code is non-zero; a
 system that is only slow, within the limits, passes.
 
-The runs go in parallel, a few scenarios each (the mixed-payment refund outline: four scenarios that place an
-order), with small limits: the whole file takes well under 30 s. A fault that waits (hang, trickle) waits
-HOLD_S, far beyond BOUND_S: were a limit not applied, the run would outlast its bound and the test fail."""
+Six runs in parallel, a few scenarios each (the mixed-payment refund outline: four scenarios that place an order),
+with small limits: the file takes ~20 s on this machine at load 5 (16 s of CPU), ~50 s at load 14. A fault that
+waits (hang, trickle) waits HOLD_S, beyond SAFETY_S: were a limit not applied, the test would fail."""
 
 import json
 import os
@@ -23,11 +23,12 @@ from httpfakes import CONTRACT, HOLD_S, PERSONAL, FakeVendor, free_port, running
 
 SCENARIOS = "混合支付"  # four scenarios, each creates parties and a product, then places an order
 OP = "place_order"
-# A run starts in ~3 s alone, up to ~20 s on this shared machine with the others of this file in parallel; the
-# faults below add at most ~3 s (four time-outs of 0.5 s). Far less than HOLD_S: a fault not cut off fails the test.
-BOUND_S = 40.0
+# A run takes ~3 s alone and up to ~40 s on this machine when it is shared (load 14 on 2 cores), so a run's bound
+# is relative: twice the time of the run of a healthy system beside it, plus the time its limits may use up. A
+# fault that is not cut off holds the run for HOLD_S, beyond SAFETY_S, and fails the test.
+SAFETY_S = 90.0
 FILES = ("results.json", "junit.xml", "report.md", "report.html")
-assert HOLD_S > 2 * BOUND_S
+assert HOLD_S > SAFETY_S
 
 # fault → (the run it is met in, the message of the scenario that meets it). Each of the first two runs meets
 # four faults, one per scenario (the fake gives the n-th session placing an order the n-th fault): fewer
@@ -48,21 +49,26 @@ CASES = {
                              r"|AdapterLoadError: cannot reach http://127\.0\.0\.1:\d+/: connection refused"),
 }
 EVERY_OP_SLOW = {op: "slow" for op in CONTRACT.operations}
-# run → (the fake vendor's faults, its slow_s, `caaad run` options); "down" has no server at all
+# run → (the fake vendor's faults, its slow_s, `caaad run` options, seconds its limits may use up in all);
+# "down" has no server at all
 RUNS = {
-    "network": ({OP: ["hang", "trickle", "error500", "drop"]}, 0, ["--timeout", "0.5"]),
-    "answers": ({OP: ["bad_json", "drift", "cut_off", "huge"]}, 0, []),
-    "slow": (EVERY_OP_SLOW, 0.2, ["--scenario-timeout", "0.5"]),
-    "dies": ({OP: "die"}, 0, ["--timeout", "2"]),
-    "slow within the limits": (EVERY_OP_SLOW, 0.02, ["--timeout", "2"]),
-    "down": (None, 0, []),
+    "network": ({OP: ["hang", "trickle", "error500", "drop"]}, 0, ["--timeout", "0.5"], 2 * 0.5),
+    "answers": ({OP: ["bad_json", "drift", "cut_off", "huge"]}, 0, [], 0),
+    "slow": (EVERY_OP_SLOW, 0.2, ["--scenario-timeout", "0.5"], 4 * 0.5),
+    "dies": ({OP: "die"}, 0, ["--timeout", "2"], 0),
+    "slow within the limits": (EVERY_OP_SLOW, 0.02, ["--timeout", "2"], 0),
+    "down": (None, 0, [], 0),
 }
+
+
+def within_bound(runs, run) -> bool:
+    return runs[run][1] < 2 * runs["slow within the limits"][1] + RUNS[run][3] + 2
 
 
 def caaad_run(url, out, *args):
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "caaad", "run", "--adapter", url, "--out", str(out), "-k", SCENARIOS, *args],
-                          capture_output=True, text=True, timeout=BOUND_S, env={**os.environ, "CAAAD_HTTP_TOKEN": ""})
+                          capture_output=True, text=True, timeout=SAFETY_S, env={**os.environ, "CAAAD_HTTP_TOKEN": ""})
     return done, time.monotonic() - started, out
 
 
@@ -72,7 +78,7 @@ def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("faults")
     with ExitStack() as servers, ThreadPoolExecutor(max_workers=3) as pool:
         urls = {name: servers.enter_context(running(FakeVendor(faults, slow_s=slow_s))).url if faults is not None
-                else f"http://127.0.0.1:{free_port()}" for name, (faults, slow_s, _) in RUNS.items()}
+                else f"http://tester:s3cret@127.0.0.1:{free_port()}" for name, (faults, slow_s, _, _) in RUNS.items()}
         futures = {name: pool.submit(caaad_run, urls[name], base / f"run{i}", *RUNS[name][2])
                    for i, name in enumerate(RUNS)}
         return {name: future.result() for name, future in futures.items()}
@@ -87,7 +93,7 @@ def test_a_run_meeting_vendor_faults_ends_in_bounded_time_with_every_affected_sc
     done, seconds, out = runs[run]
     assert "Traceback" not in done.stdout + done.stderr, done.stderr[-2000:]
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
-    assert seconds < BOUND_S
+    assert within_bound(runs, run), (seconds, runs["slow within the limits"][1])
     assert all((out / f).is_file() for f in FILES)
     scenarios = json.loads((out / "results.json").read_text(encoding="utf-8"))["scenarios"]
     assert len(scenarios) == 4 and {s["outcome"] for s in scenarios} == {"error"}, [s["message"] for s in scenarios]
@@ -120,16 +126,16 @@ def test_personal_data_in_a_vendors_error_page_never_reaches_the_reports(runs):
 
 
 def test_a_slow_system_within_the_limits_passes(runs):
-    done, seconds, out = runs["slow within the limits"]
+    done, _, out = runs["slow within the limits"]
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert {s["outcome"] for s in json.loads((out / "results.json").read_text())["scenarios"]} == {"passed"}
-    assert seconds < BOUND_S
 
 
-def test_a_system_that_is_down_stops_the_run_at_once_in_one_line(runs):
+def test_a_system_that_is_down_stops_the_run_at_once_in_one_line_without_credentials(runs):
     """Nothing ran, so nothing is reported: a run of nothing must not stand as a result (exit 2, no files)."""
-    done, seconds, out = runs["down"]
-    assert done.returncode == 2 and seconds < BOUND_S
+    done, _, out = runs["down"]
+    assert done.returncode == 2 and within_bound(runs, "down")
+    assert "s3cret" not in done.stdout + done.stderr
     assert re.fullmatch(r"caaad: --adapter http://127\.0\.0\.1:(\d+): cannot reach http://127\.0\.0\.1:\1/: connection refused",
                         done.stderr.strip()), done.stderr
     assert not any((out / f).exists() for f in FILES)

@@ -77,6 +77,13 @@ class ExitsInConstructor(ReferenceAdapter):
         raise SystemExit(3)
 
 
+class LeaksInConstructor(ReferenceAdapter):
+    """Cannot start, and says so with an operator's e-mail address."""
+
+    def __init__(self):
+        raise RuntimeError("licence expired, write to ops.lead@vendor.example.com")
+
+
 class CtrlCOnOrder(ReferenceAdapter):
     """Stands in for the user pressing Ctrl-C while an order is placed: a real SIGINT to the process."""
 

@@ -121,6 +121,8 @@ def test_duplicate_scenario_name_stops_the_run(tmp_path):
                                         "bad_adapters:ExitsInConstructor: SystemExit: 3"),
     ("bad_adapters:ExitsOnClose", "caaad: --adapter bad_adapters:ExitsOnClose: closing bad_adapters:ExitsOnClose "
                                   "failed: SystemExit: 0"),
+    ("bad_adapters:LeaksInConstructor", "caaad: --adapter bad_adapters:LeaksInConstructor: cannot create "
+                                        "bad_adapters:LeaksInConstructor: RuntimeError: licence expired, write to [e-mail address]"),
 ])
 def test_unusable_adapter_is_one_line_and_exit_2(tmp_path, adapter, message):
     done, results = caaad_run("--adapter", adapter, out=tmp_path / "out")
