@@ -16,13 +16,7 @@ from pathlib import Path
 SUITE = Path(__file__).resolve().parent.parent / "tests" / "suite"
 sys.path.insert(0, str(SUITE))
 
-from cascade import adapter_of, run_all, run_suite  # noqa: E402
-
-
-def essence(code: int, results: dict) -> tuple:
-    return (code,
-            tuple((s["id"], s["outcome"], s.get("message") or "") for s in results["scenarios"]),
-            tuple((o["id"], o["outcome"]) for o in results["obligations"]))
+from cascade import adapter_of, essence, run_all, run_suite  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -65,7 +65,9 @@ class Systems:
         self.collectors[name].pytest_runtest_logreport(SimpleNamespace(
             nodeid=own, user_properties=report.user_properties, duration=report.duration))
 
-    def pytest_sessionfinish(self, session):
+    def pytest_sessionfinish(self, session, exitstatus):
+        if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            return  # a session that did not run the suite has no results: cascade.read_runs says which are missing
         from caaad.plugin import spec
         from caaad.results import build_results, verdict
         finished = datetime.now(timezone.utc)

@@ -67,6 +67,14 @@ def read_runs(names: list[str], base: Path, output: str = "") -> dict[str, tuple
     return runs
 
 
+def essence(code: int, results: dict) -> tuple:
+    """What must not depend on how a system was run: the exit code, each scenario's outcome and message, each
+    obligation's outcome."""
+    return (code,
+            tuple((s["id"], s["outcome"], s.get("message") or "") for s in results["scenarios"]),
+            tuple((o["id"], o["outcome"]) for o in results["obligations"]))
+
+
 def failing(results: dict) -> set[str]:
     return {o["id"] for o in results["obligations"] if o["outcome"] in ("failed", "error")}
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pytest
 
 import mutants
-from cascade import failing, read_runs, run_all
+from cascade import adapter_of, essence, failing, read_runs, run_all, run_suite
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,14 @@ def runs(tmp_path_factory):
             run_all(names, shared / "mutants")
             (shared / "mutants.done").touch()
     return read_runs(names, shared / "mutants")
+
+
+def test_the_shared_session_gives_what_caaad_run_gives(runs, tmp_path):
+    # One variant with failures run as a vendor runs it, a fresh `caaad run` process: the same exit code,
+    # scenario outcomes and messages, obligation outcomes as the variants' shared session (batch.py).
+    # bench/check_identical.py compares every variant so.
+    name = "RefundToBalance"
+    assert essence(*run_suite(adapter_of(name), tmp_path / name)) == essence(*runs[name])
 
 
 def test_reference_system_passes_everything(runs):
