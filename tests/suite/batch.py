@@ -15,6 +15,7 @@ bench/check_identical.py shows the results equal those of one fresh `caaad run` 
 cascade.run_all starts one such process per worker.
 """
 
+import gc
 import json
 import sys
 from datetime import datetime, timezone
@@ -59,6 +60,10 @@ class Systems:
             ids.remove(name)
             own = f"{item.nodeid.partition('[')[0]}[{'-'.join(ids)}]" if ids else item.nodeid.partition("[")[0]
             self.scenario_of[item.nodeid] = name, own
+        # The collected suite lives as long as the session: out of the garbage collector's way, whose passes
+        # otherwise walk it again and again, more often the more systems there are.
+        gc.collect()
+        gc.freeze()
 
     def pytest_runtest_logreport(self, report):
         name, own = self.scenario_of[report.nodeid]
