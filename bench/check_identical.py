@@ -1,7 +1,7 @@
 """Results identical, batched or not: every variant of tests/suite/test_mutants.py (and the reference system)
-run once as a fresh `python -m caaad run` process each and once through tests/suite/batch.py (several runs in one
-interpreter, as the kit's tests now run them); the outcome and message of every scenario, the outcome of every
-obligation and the exit code must be the same.
+run once as a fresh `python -m caaad run` process each and once through tests/suite/batch.py (all of them in one
+pytest session per worker, every scenario once per variant, as the kit's tests run them); the outcome and message
+of every scenario, the outcome of every obligation and the exit code must be the same.
 
     .venv/bin/python bench/check_identical.py [VARIANT ...]
 
@@ -16,13 +16,7 @@ from pathlib import Path
 SUITE = Path(__file__).resolve().parent.parent / "tests" / "suite"
 sys.path.insert(0, str(SUITE))
 
-from cascade import adapter_of, run_all, run_suite  # noqa: E402
-
-
-def essence(code: int, results: dict) -> tuple:
-    return (code,
-            tuple((s["id"], s["outcome"], s.get("message") or "") for s in results["scenarios"]),
-            tuple((o["id"], o["outcome"]) for o in results["obligations"]))
+from cascade import adapter_of, essence, run_all, run_suite  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -67,6 +67,10 @@ def pytest_configure(config):
             config.addinivalue_line("markers", f"{field}_{value}: obligations with {field} {value}")
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(ResultCollector(config), "caaad-results")
+    if not hasattr(config.option, "tbstyle"):
+        # No terminal shows tracebacks (`caaad run` replaces it; the kit reports one line per failure), so
+        # pytest's default long form, which parses the source of every frame, is not worth its 0.3 s a failure.
+        config.option.tbstyle = "native"
     config.stash[_LIMITS] = Limits(config.getoption("scenario_timeout") or None, config.getoption("run_timeout") or None)
 
 

@@ -9,9 +9,15 @@ This replaces `pytest_bdd.scenario.find_fixturedefs_for_step`, a private functio
 version range is pinned in pyproject.toml), keeping its order and filters; tests/kit/test_step_lookup.py
 checks for every step that the cache gives the same definitions as the lookup itself, also for one text
 that two modules define differently.
+
+pytest-bdd also computes the signature of a step function two times each time it runs the step (7% of
+a run, more than the reference system's rules): a function's signature does not change, so both modules
+get `inspect.signature` behind a cache.
 """
 
 import importlib
+from functools import lru_cache
+from inspect import signature
 from weakref import WeakKeyDictionary
 
 from pytest_bdd.compat import get_fixture_names, getfixturedefs
@@ -20,7 +26,9 @@ from pytest_bdd.steps import step_function_context_registry
 # The module, not pytest_bdd.scenario the function that pytest_bdd/__init__.py exports under that name.
 _bdd = importlib.import_module("pytest_bdd.scenario")
 
+_utils = importlib.import_module("pytest_bdd.utils")
 _lookup = _bdd.find_fixturedefs_for_step
+_signature = lru_cache(maxsize=None)(signature)  # step functions live as long as their modules: no eviction needed
 
 
 def step_definitions(fixturemanager, node) -> tuple:
@@ -50,4 +58,5 @@ def install() -> None:
 
     cached.caaad_cached = True
     _bdd.find_fixturedefs_for_step = cached
+    _bdd.signature = _utils.signature = _signature
 

@@ -62,3 +62,15 @@ def test_one_text_resolves_per_module_and_is_looked_up_once(pytester):
     # the visible definitions scanned once per module; 8 step lookups of 4 distinct (text, module), all as
     # pytest-bdd's own lookup answers
     result.stdout.fnmatch_lines(["*SCANS 2 LOOKUPS 8 4 DIFFERING 0*"])
+
+
+def test_step_signatures_are_computed_once_and_stay_the_same():
+    import importlib
+    import inspect
+
+    import caaad.steplookup
+    caaad.steplookup.install()
+    for module in ("pytest_bdd.scenario", "pytest_bdd.utils"):  # the two places pytest-bdd asks for a step's signature
+        cached = importlib.import_module(module).signature
+        assert cached(caaad.steplookup.install) == inspect.signature(caaad.steplookup.install)
+        assert cached(caaad.steplookup.install) is cached(caaad.steplookup.install), module

@@ -35,3 +35,19 @@ def test_file_database_persists(tmp_path):
     path = str(tmp_path / "ref.sqlite")
     Store(path).put("party", "P1", {"kind": "merchant"})
     assert Store(path).get("party", "P1") == {"kind": "merchant"}
+
+
+def test_new_in_memory_stores_are_empty_and_independent():
+    # Each in-memory store is a copy of one prepared empty database: what one store writes never shows in another.
+    first, second = Store(), Store()
+    first.put("order", "O1", {"n": 1}, status="placed")
+    assert first.new_id("order") == "O1" and second.new_id("order") == "O1"
+    assert second.find("order") == [] and Store().find("order") == []
+    with pytest.raises(NotFound):
+        second.get("order", "O1")
+
+
+def test_file_and_memory_stores_have_the_same_schema(tmp_path):
+    def schema(store):
+        return sorted(store._db.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+    assert schema(Store()) == schema(Store(str(tmp_path / "ref.sqlite")))

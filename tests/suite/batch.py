@@ -1,37 +1,99 @@
-"""Several `caaad run`s in one interpreter, one after the other:
+"""Several systems through the conformance suite in one pytest session:
 
     PYTHONPATH=tests/suite python tests/suite/batch.py BASE NAME=MODULE:CLASS [NAME=MODULE:CLASS ...]
 
-Each NAME is run as `caaad run --adapter MODULE:CLASS --out BASE/NAME` through the command's own entry
-point (caaad.cli.main), exactly as a vendor's process runs it, and its exit code is written next to its
-results (BASE/NAME/exit_code). What a fresh interpreter would do again for every variant is done once:
-start-up and imports, assertion rewriting of the step modules, pytest-bdd's parsing of the feature
-files, loading the spec and the contract. cascade.run_all starts one such process per worker.
+The suite (steps/suite.py) is collected once and every scenario is parametrized by the system (a
+fixture selects it: the `--adapter` that the kit's `sut` fixture opens is set per scenario), so what
+a `caaad run` per system would do again is done once: start-up and imports, assertion rewriting of
+the step modules, pytest-bdd's parsing of the feature files and its step lookup, collection, loading
+the spec and the contract. Each scenario still gets a fresh system, as in `caaad run`.
+
+The reports are sorted by system and each system's are classified and rolled up by the kit's own
+ResultCollector and build_results, as `caaad run` does; BASE/NAME/results.json and BASE/NAME/exit_code
+(0 when the verdict passes, 1 when it does not: `caaad run`'s rule) are written for each NAME.
+bench/check_identical.py shows the results equal those of one fresh `caaad run` process per system.
+cascade.run_all starts one such process per worker.
 """
 
+import gc
+import json
 import sys
-from contextlib import redirect_stderr, redirect_stdout
+from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 EXIT_FILE = "exit_code"
-CONSOLE_FILE = "console.txt"
+SYSTEM = "caaad_system"  # the fixture that selects the system of each scenario
 
 
-def run_one(adapter: str, out: Path) -> int:
-    from caaad import cli
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / CONSOLE_FILE, "w", encoding="utf-8") as console, redirect_stdout(console), redirect_stderr(console):
-        code = cli.main(["run", "--adapter", adapter, "--out", str(out)])
-    (out / EXIT_FILE).write_text(str(code), encoding="ascii")
-    return code
+class Systems:
+    """A pytest plugin: every scenario once per system, and one results.json per system."""
+
+    def __init__(self, adapters: dict[str, str], base: Path):
+        self.adapters, self.base = adapters, base
+        self.scenario_of: dict[str, tuple[str, str]] = {}  # item node id → (system, node id of a run of that system)
+        self.collectors: dict = {}
+        self.started = datetime.now(timezone.utc)
+
+    @pytest.hookimpl(trylast=True)  # after the kit's, whose one collector for the session this one replaces
+    def pytest_configure(self, config):
+        from caaad.plugin import ResultCollector
+        config.pluginmanager.unregister(name="caaad-results")
+        self.collectors = {name: ResultCollector(config) for name in self.adapters}
+
+    def pytest_generate_tests(self, metafunc):
+        if SYSTEM in metafunc.fixturenames:  # every scenario of the suite (autouse)
+            metafunc.parametrize(SYSTEM, list(self.adapters), indirect=True)
+
+    @pytest.fixture(autouse=True)
+    def caaad_system(self, request):
+        # Autouse fixtures are set up before the others, so `sut` opens this scenario's system.
+        request.config.option.adapter = self.adapters[request.param]
+
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            name = item.callspec.params[SYSTEM]
+            # The id pytest gives the scenario in a run of one system: the system's part of the id taken out.
+            ids = item.callspec.id.split("-")
+            ids.remove(name)
+            own = f"{item.nodeid.partition('[')[0]}[{'-'.join(ids)}]" if ids else item.nodeid.partition("[")[0]
+            self.scenario_of[item.nodeid] = name, own
+        # The collected suite lives as long as the session: out of the garbage collector's way, whose passes
+        # otherwise walk it again and again, more often the more systems there are.
+        gc.collect()
+        gc.freeze()
+
+    def pytest_runtest_logreport(self, report):
+        name, own = self.scenario_of[report.nodeid]
+        self.collectors[name].pytest_runtest_logreport(SimpleNamespace(
+            nodeid=own, user_properties=report.user_properties, duration=report.duration))
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            return  # a session that did not run the suite has no results: cascade.read_runs says which are missing
+        from caaad.plugin import spec
+        from caaad.results import build_results, verdict
+        finished = datetime.now(timezone.utc)
+        for name, collector in self.collectors.items():
+            results = build_results(scenarios=list(collector.scenarios.values()), spec=spec(), adapter=self.adapters[name],
+                                    profile=session.config.getoption("profile"), started=self.started, finished=finished)
+            out = self.base / name
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+            (out / EXIT_FILE).write_text("0" if verdict(results)[0] else "1", encoding="ascii")
 
 
 def main(argv: list[str]) -> int:
+    from caaad.paths import steps_dir
     base, *runs = argv
-    for run in runs:
-        name, _, adapter = run.partition("=")
-        run_one(adapter, Path(base) / name)
-    return 0
+    adapters = dict(run.partition("=")[::2] for run in runs)
+    plugin = Systems(adapters, Path(base))
+    # `caaad run`'s own pytest arguments (caaad/runner.py), without its terminal plugin.
+    code = pytest.main([str(steps_dir() / "suite.py"), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:xdist",
+                        "-W", "ignore::pytest.PytestAssertRewriteWarning", "--strict-markers"], plugins=[plugin])
+    return 0 if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) else int(code)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
     PYTHONPATH=tests/suite python tests/suite/cascade.py [--out DIR] [Variant ...]
 
-Runs `caaad run` once per variant of mutants.py (all pinned and conforming variants of
-test_mutants.py when none is named) and prints one row per variant: its target obligation, what
+Runs the suite against each variant of mutants.py (all pinned and conforming variants of
+test_mutants.py when none is named; batch.py, one pytest session per worker) and prints one row per variant: its target obligation, what
 failed, and the extras (failed obligations other than the target), marking those test_mutants.py
 does not justify with `!`. test_mutants.py uses run_suite() to run the variants it checks.
 """
@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from batch import CONSOLE_FILE, EXIT_FILE
+from batch import EXIT_FILE
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = "caaad.reference_impl.adapter:ReferenceAdapter"
@@ -46,21 +46,33 @@ def adapter_of(name: str) -> str:
 
 
 def run_all(names: list[str], base: Path, workers: int = 2) -> dict[str, tuple[int, dict]]:
-    """`caaad run` for each variant: `workers` processes at once, each running its share of the variants one
-    after the other in one interpreter (batch.py), so that start-up is paid once per worker, not per variant."""
+    """The suite against each variant: `workers` processes at once, each running its share of the variants in
+    one pytest session (batch.py), so that start-up and collection are paid once per worker, not per variant."""
     shares = [names[i::workers] for i in range(workers) if names[i::workers]]
     procs = [subprocess.Popen([sys.executable, str(HERE / "batch.py"), str(base),
                                *(f"{name}={adapter_of(name)}" for name in share)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
              for share in shares]
-    stderr = [p.communicate(timeout=1800)[1] for p in procs]
+    output = "\n".join(p.communicate(timeout=1800)[1] for p in procs)
+    return read_runs(names, base, output)
+
+
+def read_runs(names: list[str], base: Path, output: str = "") -> dict[str, tuple[int, dict]]:
+    """The exit code and results.json of each variant run into `base`."""
     runs = {}
     for name in names:
         out = base / name
-        console = (out / CONSOLE_FILE).read_text(encoding="utf-8") if (out / CONSOLE_FILE).is_file() else "\n".join(stderr)
-        assert (out / EXIT_FILE).is_file(), f"{name}: the batch stopped before it; output: {console[-500:]}"
-        runs[name] = int((out / EXIT_FILE).read_text(encoding="ascii")), _results(adapter_of(name), out, console)
+        assert (out / EXIT_FILE).is_file(), f"{name}: the batch stopped before it; output: {output[-1500:]}"
+        runs[name] = int((out / EXIT_FILE).read_text(encoding="ascii")), _results(adapter_of(name), out, output)
     return runs
+
+
+def essence(code: int, results: dict) -> tuple:
+    """What must not depend on how a system was run: the exit code, each scenario's outcome and message, each
+    obligation's outcome."""
+    return (code,
+            tuple((s["id"], s["outcome"], s.get("message") or "") for s in results["scenarios"]),
+            tuple((o["id"], o["outcome"]) for o in results["obligations"]))
 
 
 def failing(results: dict) -> set[str]:

@@ -6,16 +6,20 @@ bug breaks it too (`extras`: e.g. one rule stated by two clauses). A failure tha
 cascade, and fails the test. Each better-than-law variant (CONFORMING) fails nothing: its only
 not_tested obligations are those whose precondition it legitimately never reaches, each with a
 reason starting "precondition not reachable".
-Runs `caaad run` as a vendor would, once per variant (cascade.py prints the same as a table)."""
+All variants go through the suite in one pytest session per worker (batch.py), each scenario once per
+variant with a fresh system; bench/check_identical.py shows the outcomes equal those of one `caaad run`
+process per variant (cascade.py prints the same as a table)."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 from dataclasses import dataclass, field
 
 import pytest
 
 import mutants
-from cascade import failing, run_all
+from cascade import adapter_of, essence, failing, read_runs, run_all, run_suite
 
 
 @dataclass(frozen=True)
@@ -218,7 +222,26 @@ def test_every_variant_is_pinned():
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    return run_all(["ReferenceAdapter", *EXPECTED, *CONFORMING], tmp_path_factory.mktemp("mutants"))
+    names = ["ReferenceAdapter", *EXPECTED, *CONFORMING]
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return run_all(names, tmp_path_factory.mktemp("mutants"))
+    # Under pytest-xdist this module's tests are spread over the workers: the first to get here runs the
+    # variants into the folder the workers share, the others wait for it and read the same results.
+    shared = tmp_path_factory.getbasetemp().parent
+    with open(shared / "mutants.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "mutants.done").is_file():
+            run_all(names, shared / "mutants")
+            (shared / "mutants.done").touch()
+    return read_runs(names, shared / "mutants")
+
+
+def test_the_shared_session_gives_what_caaad_run_gives(runs, tmp_path):
+    # One variant with failures run as a vendor runs it, a fresh `caaad run` process: the same exit code,
+    # scenario outcomes and messages, obligation outcomes as the variants' shared session (batch.py).
+    # bench/check_identical.py compares every variant so.
+    name = "RefundToBalance"
+    assert essence(*run_suite(adapter_of(name), tmp_path / name)) == essence(*runs[name])
 
 
 def test_reference_system_passes_everything(runs):
