@@ -101,10 +101,12 @@ EXPECTED: dict[str, Pinned] = {
     "LostParcelRefundedMinusFreight": Pinned("5.3.2.j-2", {"4.2-4": "4.2-4 also files a refund for a lost parcel"}),
     "PlatformDecisionNotCarriedOut": Pinned("5.3.3.c-1"),
     "ConsultationAnsweredLate": Pinned("5.1.4.h-1", {
-        "5.3.3.e-1": "the same inquiry feedback limit, for the platform", "5.3.4.c-3": "the same limit, for the operator's staff",
-        **dict.fromkeys(MERCHANT_CONSULTATIONS, "the same inquiry feedback limit, for the merchant's customer service")}),
+        # The merchant's customer service replies by its own rule (merchant_service_reply_at, 5.2.3.b): not late here.
+        "5.3.3.e-1": "the same inquiry feedback limit, for the platform", "5.3.4.c-3": "the same limit, for the operator's staff"}),
     "ConsultationsAllReferred": Pinned("5.3.3.e-1", {"5.3.4.c-3": "a referral is no answer", "5.3.4.d-1": "a referral is no answer",
-                                                     **dict.fromkeys(MERCHANT_CONSULTATIONS, "a referral is no answer from the merchant")}),
+                                                     **dict.fromkeys(MERCHANT_CONSULTATIONS, "a referral is no answer from the merchant"),
+                                                     "5.2.3.b-1": "the merchant's customer service refers a question asked "
+                                                                  "during the stream instead of answering it"}),
     "ConsultationsNeverPassedOn": Pinned("5.3.3.e-2", {"5.3.4.d-2": "the same hand-over, for the operator's staff"}),
     "ComplaintEscalatedLate": Pinned("5.1.1.g-2", PLATFORM_RULE_APPLIED),
     "ComplaintsKeptByPlatform": Pinned("5.1.4.e-1", {"5.1.1.g-3": "the complaint never reaches the merchant",
