@@ -90,7 +90,8 @@ EXPECTED: dict[str, Pinned] = {
     "PlatformDecisionNotCarriedOut": Pinned("5.3.3.c-1"),
     "ConsultationAnsweredLate": Pinned("5.1.4.h-1", {
         "5.3.3.e-1": "the same inquiry feedback limit, for the platform", "5.3.4.c-3": "the same limit, for the operator's staff"}),
-    "ConsultationsAllReferred": Pinned("5.3.3.e-1", {"5.3.4.c-3": "a referral is no answer", "5.3.4.d-1": "a referral is no answer"}),
+    "ConsultationsAllReferred": Pinned("5.3.3.e-1", {"5.3.4.c-3": "a referral is no answer", "5.3.4.d-1": "a referral is no answer",
+                                                     "5.2.3.b-1": "the merchant's customer service refers the question: no reply during the stream"}),
     "ConsultationsNeverPassedOn": Pinned("5.3.3.e-2", {"5.3.4.d-2": "the same hand-over, for the operator's staff"}),
     "ComplaintEscalatedLate": Pinned("5.1.1.g-2"),
     "ComplaintsKeptByPlatform": Pinned("5.1.4.e-1", {"5.1.1.g-3": "the complaint never reaches the merchant",
