@@ -250,6 +250,19 @@ def checked(argv, env=None, what="") -> subprocess.CompletedProcess:
     return p
 
 
+def counting_run(tmp: Path, caaad: list[str], *options: str) -> tuple[Path, dict, subprocess.CompletedProcess]:
+    """One `caaad run` through the counting adapter: the trace of every call (what the floor replays), the
+    environment that loads the adapter, and the finished process."""
+    (tmp / "mods").mkdir()
+    (tmp / "mods" / "caaad_bench_counting.py").write_text(COUNTING_MODULE, encoding="utf-8")
+    trace = tmp / "trace.json"
+    env = dict(os.environ, CAAAD_BENCH_TRACE=str(trace),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(tmp / "mods"), os.environ.get("PYTHONPATH")])))
+    done = checked(caaad + ["run", *options, "--adapter", "caaad_bench_counting:CountingAdapter", "--out",
+                            str(tmp / "count")], env, "the counting run")
+    return trace, env, done
+
+
 def caaad_command() -> list[str]:
     script = Path(sys.executable).parent / "caaad"
     if script.is_file():
@@ -429,13 +442,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="caaad-bench-suite-") as tmp:
         tmp = Path(tmp)
         # 1. count the suite's calls
-        (tmp / "mods").mkdir()
-        (tmp / "mods" / "caaad_bench_counting.py").write_text(COUNTING_MODULE, encoding="utf-8")
-        trace = tmp / "trace.json"
-        env = dict(os.environ, CAAAD_BENCH_TRACE=str(trace),
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(tmp / "mods"), os.environ.get("PYTHONPATH")])))
-        p = checked(caaad + ["run", "--adapter", "caaad_bench_counting:CountingAdapter", "--out", str(tmp / "count")],
-                    env, "the counting run")
+        trace, env, p = counting_run(tmp, caaad)
         scenarios_line = next((ln for ln in p.stdout.splitlines() if ln.startswith("scenarios:")), "?")
         instances = json.loads(trace.read_text(encoding="utf-8"))["instances"]
         counts: dict[str, int] = {}

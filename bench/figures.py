@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -32,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_suite import COUNTING_MODULE, caaad_command, checked  # noqa: E402
+from bench_suite import caaad_command, checked, counting_run  # noqa: E402
 
 THIS = Path(__file__).resolve()
 SUITE = ROOT / "tests" / "suite"
@@ -124,13 +123,7 @@ def main() -> int:
     py = sys.executable
     with tempfile.TemporaryDirectory(prefix="caaad-figures-") as tmp:
         tmp = Path(tmp)
-        (tmp / "mods").mkdir()
-        (tmp / "mods" / "caaad_bench_counting.py").write_text(COUNTING_MODULE, encoding="utf-8")
-        trace = tmp / "trace.json"
-        env = dict(os.environ, CAAAD_BENCH_TRACE=str(trace),
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(tmp / "mods"), os.environ.get("PYTHONPATH")])))
-        checked(caaad + ["run", "-q", "--adapter", "caaad_bench_counting:CountingAdapter", "--out", str(tmp / "count")],
-                env, "the counting run")
+        trace, _, _ = counting_run(tmp, caaad, "-q")
         checked([py, str(ROOT / "bench" / "bench_suite.py"), "--floor", str(trace), "--verify"], what="the floor (verify)")
 
         # 1 and 3: whole processes
@@ -189,7 +182,7 @@ def main() -> int:
                 for group in (half, names)}
         times = rotated(jobs, max(1, args.reps - 1))
         a, b = (statistics.median(times[f"{len(g)} variants"]) for g in (half, names))
-        print(f"\n4. broken variants in one pytest session (tests/suite/batch.py), one worker")
+        print("\n4. broken variants in one pytest session (tests/suite/batch.py), one worker")
         line(f"{len(half)} variants (s)", a)
         line(f"{len(names)} variants (s)", b)
         line(f"{len(names)} / {len(half)} variants", b / a, f"linear would be {len(names) / len(half):.2f}", "x")
@@ -199,7 +192,7 @@ def main() -> int:
             tail = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "?"
             print("\n5. the kit's own tests")
             line(f"pytest -q (s): {tail}", elapsed, "goal 60 s")
-    print(f"\nload average at end " + " ".join(f"{x:.2f}" for x in os.getloadavg()) +
+    print("\nload average at end " + " ".join(f"{x:.2f}" for x in os.getloadavg()) +
           f"; bench took {time.perf_counter() - began:.0f} s")
     return 0
 
