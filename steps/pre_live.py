@@ -36,13 +36,21 @@ PLAN_DEFAULTS = {"ship_within_hours": 48, "stock_quantity": 100, "presale_quanti
                  "return_exchange_method": "消费者寄回商家，商家收货后换新或退款", "return_handling_days": 7,
                  "complaint_process": "受理、核实、答复、办结、回访", "complaint_feedback_hours": 24}
 
+
+def _taken_over(state: dict) -> bool:
+    """The platform taking a request over shows as an intervention, or as the platform's own decision on it."""
+    return state["intervention"] is not None or state["status"] != "pending_merchant"
+
+
 # What a declared on_expiry means for an after-sales request nobody answered, as the request shows it.
 REQUEST_TIMEOUT = {
     "request_accepted": ("the request is accepted", lambda state: state["status"] in ACCEPTED_STATUSES),
-    "platform_decides": ("the platform takes the request over", lambda state: state["intervention"] is not None),
-    "escalated_to_platform": ("the platform takes the request over", lambda state: state["intervention"] is not None),
+    "platform_decides": ("the platform takes the request over", _taken_over),
+    "escalated_to_platform": ("the platform takes the request over", _taken_over),
     "refund_issued": ("a refund is made", lambda state: bool(owed_refunds(state))),
 }
+
+
 # … and for a complaint nobody answered: the platform steps in.
 COMPLAINT_TIMEOUT = ("platform_decides", "escalated_to_platform")
 
