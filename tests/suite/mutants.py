@@ -556,14 +556,27 @@ RulesNotYetInForce = _variant(
                                                  "effective_from": now + timedelta(days=30)})
 
 
-class TimeoutRuleNotDeclared(ReferenceAdapter):
-    """Accepts a request the merchant leaves unanswered, but declares no consequence (on_expiry none) for the limit."""
+class _DeclaresResponseLimitExpiry(ReferenceAdapter):
+    """Accepts a request the merchant leaves unanswered at the limit, declaring that consequence as ON_EXPIRY."""
+    ON_EXPIRY = "request_accepted"
 
     def describe(self, request):
         description = super().describe(request)
-        rules = [{**r, "on_expiry": "none"} if r["name"] == "after_sales_request_response_limit" else r
+        rules = [{**r, "on_expiry": self.ON_EXPIRY} if r["name"] == "after_sales_request_response_limit" else r
                  for r in description["platform_rules"]]
         return {**description, "platform_rules": rules}
+
+
+class TimeoutRuleNotDeclared(_DeclaresResponseLimitExpiry):
+    """Accepts a request the merchant leaves unanswered, but declares no consequence (on_expiry none) for the limit."""
+    ON_EXPIRY = "none"
+
+
+# Conforming (test_mutants.CONFORMING): the platform takes a silent merchant's request over and decides it: here it
+# grants the request, which shows as an accepted request rather than as an intervention.
+class PlatformDecidesSilentRequests(_DeclaresResponseLimitExpiry):
+    """Declares that the platform decides a request the merchant leaves unanswered, and grants it at the limit."""
+    ON_EXPIRY = "platform_decides"
 
 
 AssistedRequestsRefused = _variant(

@@ -208,6 +208,8 @@ CONFORMING: dict[str, dict[str, str]] = {
     # contract 1.5: shipping at the last moment promised; a plan beyond the ceiling registered within it
     "ShipsAtTheLastMoment": {},
     "PlanCappedAtCeiling": {},
+    # The platform deciding a silent merchant's request (on_expiry platform_decides) and granting it at the limit.
+    "PlatformDecidesSilentRequests": {},
 }
 
 
