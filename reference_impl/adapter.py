@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from .platform_rules import PlatformRule
 from .records import iso, parse
 from .rules import DEFAULT_RULES, Rules
-from .service import AfterSalesService
+from .system import AfterSalesService
 
 _ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 

@@ -7,9 +7,9 @@ are not_tested, nothing fails).
 """
 
 from caaad.reference_impl.adapter import ReferenceAdapter
-from caaad.reference_impl.aftersales import _line_set
+from caaad.reference_impl.after_sales_requests import _line_set
 from caaad.reference_impl.rules import DEFAULT_RULES
-from caaad.reference_impl.service import AfterSalesService
+from caaad.reference_impl.system import AfterSalesService
 from conforming_1_5 import Contract14System
 
 

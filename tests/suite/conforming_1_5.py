@@ -11,7 +11,7 @@ from datetime import timedelta
 from caaad.reference_impl.adapter import ReferenceAdapter
 from caaad.reference_impl.records import iso
 from caaad.reference_impl.rules.china_time import china_date
-from caaad.reference_impl.service import AfterSalesService
+from caaad.reference_impl.system import AfterSalesService
 
 PRESALE_LEAD = timedelta(days=15)  # how long the variant takes to restock a product that sold out
 

@@ -16,7 +16,7 @@ from caaad.reference_impl.rules.eligibility import remedies_offered, shown_retur
 from caaad.reference_impl.rules.intactness import failed_checks, return_refusal
 from caaad.reference_impl.rules.live_sessions import comment_handling, page_information, shown_card
 from caaad.reference_impl.rules.windows import window_closes_at
-from caaad.reference_impl.service import AfterSalesService
+from caaad.reference_impl.system import AfterSalesService
 
 
 def _variant(name: str, doc: str, **rules):

@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Callable
 
-from .aftersales import AfterSalesMixin
+from .after_sales_requests import AfterSalesMixin
 from .catalogue import CatalogueMixin
 from .clock import ManualClock
 from .consultations import ConsultationsMixin
