@@ -95,10 +95,9 @@ class LiveSessionsMixin:
     def _live_line_terms(self, live_session_id: str, product: dict, quantity: int) -> dict:
         """The card's terms for one item ordered in the stream; refused when the card cannot sell it."""
         offer = self._offer(self._open_session(live_session_id), product["product_id"])
-        status = self.rules.stock_status(offer["stock_quantity"], offer.get("presale_ship_date"))
+        status, price, gifts = self._terms(product, offer)
         if not self.rules.sellable(status, offer["stock_quantity"], quantity):
             raise ServiceError(f"out_of_stock: '{product['title']}' has {offer['stock_quantity']} left in the live room")
-        price, gifts = self.rules.live_terms(product, offer)
         return {"unit_price_fen": price, "gifts": gifts,
                 "presale_ship_date": offer.get("presale_ship_date") if status == "presale" else None,
                 "benefits": [{**b, "delivered_at": None, "_delivered_at": None} for b in offer.get("benefits", ())]}
@@ -131,11 +130,16 @@ class LiveSessionsMixin:
             raise ServiceError(f"product '{product_id}' is not on sale in live session '{session['live_session_id']}'")
         return session["_offers"][product_id]
 
+    def _terms(self, product: dict, offer: dict) -> tuple[str, int, list[dict]]:
+        """What the room offers on the product now: its availability, unit price and gifts (the card shows these
+        and an order from it gets them)."""
+        price, gifts = self.rules.live_terms(product, offer)
+        return self.rules.stock_status(offer["stock_quantity"], offer.get("presale_ship_date")), price, gifts
+
     def _card(self, session: dict, product_id: str) -> dict:
         product = self.get_product(product_id)
         offer = self._offer(session, product_id)
-        price, gifts = self.rules.live_terms(product, offer)
-        status = self.rules.stock_status(offer["stock_quantity"], offer.get("presale_ship_date"))
+        status, price, gifts = self._terms(product, offer)
         return {"live_session_id": session["live_session_id"],
                 **self.rules.shown_card(product, offer, price, gifts, status)}
 

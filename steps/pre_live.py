@@ -20,8 +20,7 @@ from .common import (ACCEPTED_STATUSES, DAY, Scenario, ScenarioError, advance_to
                      summary)
 from .consultations import COMPLAINT_LIMIT, complaint
 from .orders import editable_draft, product
-
-RESPONSE_LIMIT = "after_sales_request_response_limit"
+from .terms_and_promises import RESPONSE_LIMIT
 PLAN_CEILING_DAYS = 15  # 7D Art 31: a no-reason return not processed 15 days after the request is unlawful
 
 # The rows of a plan table (项目 | 内容) and the plan field each one fills.

@@ -28,7 +28,7 @@ def render_markdown(matrix: Matrix, link=None) -> str:
         out.append(f"结果 Results: `{r.file}` (profile {r.profile or '?'}, started {r.started_at or '?'})")
         stale = matrix.results_stale()
         if stale:
-            out += ["", f"!!! warning \"结果可能已过时 Results may be out of date\"",
+            out += ["", "!!! warning \"结果可能已过时 Results may be out of date\"",
                     f"    The results were produced from a different version of {' and '.join(stale)}; "
                     "run the suite again."]
     else:

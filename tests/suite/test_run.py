@@ -81,7 +81,7 @@ def test_junit_has_one_testcase_per_scenario(full_runs):
 
 
 def test_parallel_run_gives_the_same_results(full_runs):
-    (serial_done, serial), (xdist_done, xdist) = full_runs["serial"], full_runs["xdist"]
+    (_, serial), (xdist_done, xdist) = full_runs["serial"], full_runs["xdist"]
     assert xdist_done.returncode == 0
     assert outcomes(xdist) == outcomes(serial)
     assert sorted(s["id"] for s in xdist["scenarios"]) == sorted(s["id"] for s in serial["scenarios"])
