@@ -78,120 +78,120 @@ class ReferenceAdapter:
         return {"now": iso(self.service.advance_to(target))}
 
     def create_party(self, request: dict) -> dict:
-        return self.service.create_party(request["kind"], request["display_name"])
+        return self.service.catalogue.create_party(request["kind"], request["display_name"])
 
     def create_product(self, request: dict) -> dict:
-        return {"product": self.service.create_product(**request)}
+        return {"product": self.service.catalogue.create_product(**request)}
 
     def get_product(self, request: dict) -> dict:
-        return {"product": self.service.get_product(request["product_id"])}
+        return {"product": self.service.catalogue.get_product(request["product_id"])}
 
     def place_order(self, request: dict) -> dict:
-        return {"order": self.service.place_order(**request)}
+        return {"order": self.service.orders.place_order(**request)}
 
     def get_order(self, request: dict) -> dict:
-        return {"order": self.service.get_order(request["order_id"])}
+        return {"order": self.service.orders.get_order(request["order_id"])}
 
     def deliver_order(self, request: dict) -> dict:
-        return {"order": self.service.deliver_order(request["order_id"], request["outcome"], _time(request, "signed_at"),
+        return {"order": self.service.orders.deliver_order(request["order_id"], request["outcome"], _time(request, "signed_at"),
                                                     request.get("issues", []))}
 
     def request_after_sales(self, request: dict) -> dict:
-        return {"after_sales": self.service.request_after_sales(**request)}
+        return {"after_sales": self.service.requests.request_after_sales(**request)}
 
     def merchant_decide(self, request: dict) -> dict:
-        return {"after_sales": self.service.merchant_decide(**request)}
+        return {"after_sales": self.service.requests.merchant_decide(**request)}
 
     def ship_return(self, request: dict) -> dict:
-        return {"after_sales": self.service.ship_return(**request)}
+        return {"after_sales": self.service.returns.ship_return(**request)}
 
     def receive_return(self, request: dict) -> dict:
-        return {"after_sales": self.service.receive_return(**request)}
+        return {"after_sales": self.service.returns.receive_return(**request)}
 
     def inspect_return(self, request: dict) -> dict:
-        return {"after_sales": self.service.inspect_return(**request)}
+        return {"after_sales": self.service.returns.inspect_return(**request)}
 
     def get_after_sales(self, request: dict) -> dict:
-        return {"after_sales": self.service.get_after_sales(request["after_sales_id"])}
+        return {"after_sales": self.service.requests.get_after_sales(request["after_sales_id"])}
 
     def request_intervention(self, request: dict) -> dict:
-        return {"after_sales": self.service.request_intervention(**request)}
+        return {"after_sales": self.service.disputes.request_intervention(**request)}
 
     def submit_evidence(self, request: dict) -> dict:
-        return {"after_sales": self.service.submit_evidence(**request)}
+        return {"after_sales": self.service.disputes.submit_evidence(**request)}
 
     def record_agreement(self, request: dict) -> dict:
-        agreement, after_sales = self.service.record_agreement(**{**request, "pay_by": _time(request, "pay_by")})
+        agreement, after_sales = self.service.disputes.record_agreement(**{**request, "pay_by": _time(request, "pay_by")})
         return {"agreement": agreement, "after_sales": after_sales}
 
     def cancel_service_order(self, request: dict) -> dict:
-        return {"after_sales": self.service.cancel_service_order(**request)}
+        return {"after_sales": self.service.requests.cancel_service_order(**request)}
 
     def submit_review(self, request: dict) -> dict:
-        return {"review": self.service.submit_review(**request)}
+        return {"review": self.service.reviews.submit_review(**request)}
 
     def list_reviews(self, request: dict) -> dict:
-        return {"reviews": self.service.list_reviews(request["product_id"])}
+        return {"reviews": self.service.reviews.list_reviews(request["product_id"])}
 
     def request_review_removal(self, request: dict) -> dict:
-        removal, review = self.service.request_review_removal(**request)
+        removal, review = self.service.reviews.request_review_removal(**request)
         return {"removal": removal, "review": review}
 
     def file_review_appeal(self, request: dict) -> dict:
-        appeal, review = self.service.file_review_appeal(**request)
+        appeal, review = self.service.reviews.file_review_appeal(**request)
         return {"appeal": appeal, "review": review}
 
     def record_consent(self, request: dict) -> dict:
-        return {"consent": self.service.record_consent(**request)}
+        return {"consent": self.service.personal_data.record_consent(**request)}
 
     def withdraw_consent(self, request: dict) -> dict:
-        return {"consent": self.service.withdraw_consent(request["consent_id"])}
+        return {"consent": self.service.personal_data.withdraw_consent(request["consent_id"])}
 
     def request_data_disclosure(self, request: dict) -> dict:
-        return {"disclosure": self.service.request_data_disclosure(**request)}
+        return {"disclosure": self.service.personal_data.request_data_disclosure(**request)}
 
     def report_incident(self, request: dict) -> dict:
-        return {"incident": self.service.report_incident(**{**request, "detected_at": _time(request, "detected_at")})}
+        return {"incident": self.service.personal_data.report_incident(**{**request, "detected_at": _time(request, "detected_at")})}
 
     def submit_consultation(self, request: dict) -> dict:
-        return {"consultation": self.service.submit_consultation(**request)}
+        return {"consultation": self.service.consultations.submit_consultation(**request)}
 
     def get_consultation(self, request: dict) -> dict:
-        return {"consultation": self.service.get_consultation(request["consultation_id"])}
+        return {"consultation": self.service.consultations.get_consultation(request["consultation_id"])}
 
     def submit_complaint(self, request: dict) -> dict:
-        return {"complaint": self.service.submit_complaint(**request)}
+        return {"complaint": self.service.consultations.submit_complaint(**request)}
 
     def respond_complaint(self, request: dict) -> dict:
-        return {"complaint": self.service.respond_complaint(**request)}
+        return {"complaint": self.service.consultations.respond_complaint(**request)}
 
     def get_complaint(self, request: dict) -> dict:
-        return {"complaint": self.service.get_complaint(request["complaint_id"])}
+        return {"complaint": self.service.consultations.get_complaint(request["complaint_id"])}
 
     def open_live_session(self, request: dict) -> dict:
-        return {"live_session": self.service.open_live_session(**request)}
+        return {"live_session": self.service.live_sessions.open_live_session(**request)}
 
     def close_live_session(self, request: dict) -> dict:
-        return {"live_session": self.service.close_live_session(request["live_session_id"])}
+        return {"live_session": self.service.live_sessions.close_live_session(request["live_session_id"])}
 
     def get_live_session(self, request: dict) -> dict:
-        return {"live_session": self.service.get_live_session(request["live_session_id"])}
+        return {"live_session": self.service.live_sessions.get_live_session(request["live_session_id"])}
 
     def get_live_product(self, request: dict) -> dict:
-        card, page = self.service.get_live_product(request["live_session_id"], request["product_id"])
+        card, page = self.service.live_sessions.get_live_product(request["live_session_id"], request["product_id"])
         return {"card": card, "page": page}
 
     def update_live_stock(self, request: dict) -> dict:
-        return {"card": self.service.update_live_stock(**request)}
+        return {"card": self.service.live_sessions.update_live_stock(**request)}
 
     def post_live_comment(self, request: dict) -> dict:
-        return {"comment": self.service.post_live_comment(**request)}
+        return {"comment": self.service.live_sessions.post_live_comment(**request)}
 
     def submit_violation_report(self, request: dict) -> dict:
-        return {"report": self.service.submit_violation_report(**request)}
+        return {"report": self.service.live_sessions.submit_violation_report(**request)}
 
     def get_violation_report(self, request: dict) -> dict:
-        return {"report": self.service.get_violation_report(request["report_id"])}
+        return {"report": self.service.live_sessions.get_violation_report(request["report_id"])}
 
     def get_after_sales_rules(self, request: dict) -> dict:
         return {"rules": self.service.after_sales_rules()}

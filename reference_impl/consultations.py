@@ -9,11 +9,25 @@ clock has reached it: reading a record brings it up to date first.
 
 from datetime import datetime
 
-from .records import ServiceError, iso, parse, public
+from .catalogue import Catalogue
+from .clock import ManualClock
+from .live_sessions import LiveSessions
+from .orders import Orders
+from .platform_rules import PlatformRule
+from .records import ServiceError, iso, parse
 from .rules.consultations import HANDOVER_DEPARTMENT
+from .store import Store
 
 
-class ConsultationsMixin:
+class Consultations:
+    """Consultations and complaints. Each keeps beside it when its feedback falls due (a consultation's
+    answer: feedback_at; a silent handler's complaint taken over by the platform: escalate_at)."""
+
+    def __init__(self, store: Store, catalogue: Catalogue, orders: Orders, live_sessions: LiveSessions, rules,
+                 platform_rules: dict[str, PlatformRule], clock: ManualClock):
+        self.store, self.catalogue, self.orders, self.live_sessions = store, catalogue, orders, live_sessions
+        self.rules, self.platform_rules, self.clock = rules, platform_rules, clock
+
     # --- consultations -------------------------------------------------------------------------
     def consultation_channels(self) -> list[dict]:
         return list(self.rules.consultation_channels())
@@ -21,16 +35,16 @@ class ConsultationsMixin:
     def submit_consultation(self, consumer_id: str, channel_id: str, topic: str, text: str,
                             order_id: str | None = None, product_id: str | None = None,
                             live_session_id: str | None = None) -> dict:
-        self._party(consumer_id, "consumer")
+        self.catalogue.party(consumer_id, "consumer")
         channel = next((c for c in self.rules.consultation_channels() if c["channel_id"] == channel_id), None)
         if channel is None:
             raise ServiceError(f"no consultation channel '{channel_id}' (describe() lists them)")
         if order_id is not None and self.store.get("order", order_id)["consumer_id"] != consumer_id:
             raise ServiceError(f"order '{order_id}' is not this consumer's")
         if product_id is not None:
-            self.get_product(product_id)
+            self.catalogue.get_product(product_id)
         if live_session_id is not None:
-            self._open_session(live_session_id)
+            self.live_sessions.open_session(live_session_id)
         now = self.clock.now()
         limit = self.platform_rules["after_sales_inquiry_response_limit"].duration
         # The merchant's customer service is staffed for its streams (5.2.3.b); the others answer within the limit.
@@ -41,27 +55,27 @@ class ConsultationsMixin:
             "channel_id": channel_id, "channel_kind": channel["kind"], "addressed_to": channel["addressed_to"],
             "topic": topic, "text": self.rules.recorded_text(text), "submitted_at": iso(now),
             "feedback_due_at": iso(now + limit), "status": "awaiting_feedback", "answer": None, "handover": None,
-            "_feedback_at": iso(feedback_at),
         }
         if product_id is not None or live_session_id is not None:
             record.update(product_id=product_id, live_session_id=live_session_id)
-        return self._consultation_now(record)
+        return self._consultation_now(record, {"feedback_at": iso(feedback_at)})
 
     def get_consultation(self, consultation_id: str) -> dict:
-        return self._consultation_now(self.store.get("consultation", consultation_id))
+        return self._consultation_now(*self.store.get_with_kept("consultation", consultation_id))
 
-    def _consultation_now(self, record: dict) -> dict:
-        at = parse(record["_feedback_at"])
+    def _consultation_now(self, record: dict, kept: dict) -> dict:
+        at = parse(kept["feedback_at"])
         if record["status"] == "awaiting_feedback" and self.clock.now() >= at:
             self._give_feedback(record, at)
-        self.store.put("consultation", record["consultation_id"], record, parent=record["consumer_id"], status=record["status"])
-        return public(record)
+        self.store.put("consultation", record["consultation_id"], record, parent=record["consumer_id"],
+                       status=record["status"], kept=kept)
+        return record
 
     def _give_feedback(self, record: dict, at: datetime) -> None:
         if self.rules.consultation_route(record["topic"]) == "answer":
             record["status"] = "answered"
             if record["topic"] == "logistics":  # the order's actual shipping status (5.3.2.h-1)
-                shipment = self.get_order(record["order_id"])["shipment"] if record["order_id"] else None
+                shipment = self.orders.get_order(record["order_id"])["shipment"] if record["order_id"] else None
                 text = self.rules.logistics_answer(shipment)
             else:
                 text = self.rules.consultation_answer(record["topic"])
@@ -73,7 +87,7 @@ class ConsultationsMixin:
     # --- complaints ------------------------------------------------------------------------------
     def submit_complaint(self, consumer_id: str, against: str, text: str, order_id: str | None = None,
                          severity: str = "ordinary", compensation_claim_fen: int | None = None) -> dict:
-        self._party(consumer_id, "consumer")
+        self.catalogue.party(consumer_id, "consumer")
         if order_id is not None and self.store.get("order", order_id)["consumer_id"] != consumer_id:
             raise ServiceError(f"order '{order_id}' is not this consumer's")
         now = self.clock.now()
@@ -86,11 +100,11 @@ class ConsultationsMixin:
             "history": [_event("received", now, "platform", "投诉已受理"),
                         _event("acknowledged", now, "platform", f"已转交{_ROLE_ZH[handler]}处理")],
             "severity": "ordinary", "compensation_claim_fen": compensation_claim_fen, "coordination": None,
-            "emergency": None, "_escalate_at": iso(self.rules.complaint_escalation_at(now, limit)),
+            "emergency": None,
         }
         if self.rules.complaint_severity(severity, compensation_claim_fen, False) == "serious":
             self._coordinate(record, now)
-        return self._complaint_now(record)
+        return self._complaint_now(record, {"escalate_at": iso(self.rules.complaint_escalation_at(now, limit))})
 
     def _coordinate(self, record: dict, now: datetime) -> None:
         """A serious complaint (5.3.1.b, 5.3.2.f): the party it is against brings in the others to
@@ -110,12 +124,12 @@ class ConsultationsMixin:
                                    "reason": f"赔偿请求 {record['compensation_claim_fen']} 分，达到应急处理启动标准 {threshold:g} 分"}
 
     def get_complaint(self, complaint_id: str) -> dict:
-        return self._complaint_now(self.store.get("complaint", complaint_id))
+        return self._complaint_now(*self.store.get_with_kept("complaint", complaint_id))
 
     def respond_complaint(self, complaint_id: str, by: str, text: str, close: bool = False,
                           outcome: str | None = None, cannot_resolve: bool = False) -> dict:
-        record = self.store.get("complaint", complaint_id)
-        self._complaint_now(record)
+        record, kept = self.store.get_with_kept("complaint", complaint_id)
+        self._complaint_now(record, kept)
         if record["status"] == "closed":
             raise ServiceError(f"complaint '{complaint_id}' is closed")
         coordination = record["coordination"]
@@ -141,10 +155,10 @@ class ConsultationsMixin:
         if close:
             record["status"], record["outcome"] = "closed", outcome
             record["history"].append(_event("closed", now, by, outcome))
-        return self._complaint_now(record)
+        return self._complaint_now(record, kept)
 
-    def _complaint_now(self, record: dict) -> dict:
-        at = parse(record["_escalate_at"])
+    def _complaint_now(self, record: dict, kept: dict) -> dict:
+        at = parse(kept["escalate_at"])
         if not record["responses"] and record["status"] != "closed" and self.clock.now() >= at:
             # complaint_feedback_time_limit, on_expiry escalated_to_platform: the platform intervenes and responds
             note = "处理方未在投诉反馈时限内答复，平台已介入处理"
@@ -152,8 +166,9 @@ class ConsultationsMixin:
             record["status"] = "escalated"
             record["history"].append(_event("escalated", at, "platform", note))
             record["responses"].append({"by": "platform", "text": note, "at": iso(at)})
-        self.store.put("complaint", record["complaint_id"], record, parent=record["consumer_id"], status=record["status"])
-        return public(record)
+        self.store.put("complaint", record["complaint_id"], record, parent=record["consumer_id"], status=record["status"],
+                       kept=kept)
+        return record
 
 
 _ROLE_ZH = {"consumer": "消费者", "merchant": "商家", "live_room_operator": "直播间运营者", "platform": "平台"}

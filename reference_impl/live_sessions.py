@@ -1,87 +1,96 @@
 """Live sessions (一场直播): opening and closing them, the product cards and pages shown in them, the comments,
-stock and pre-sale updates, orders placed during the stream and violation reports (5.2.1.a, 5.2.3, 5.2.4, 5.3.1.a).
+stock and pre-sale updates, the terms of orders placed during the stream and violation reports (5.2.1.a,
+5.2.3, 5.2.4, 5.3.1.a).
 
-What the system does at a later time (a hand-over, a benefit delivered after the stream) is stamped with the time
-the rules give and shown once the clock has reached it: reading a record brings it up to date first.
+What the system does at a later time (a reply or hand-over for a comment) is stamped with the time the rules
+give and kept beside the session; it shows once the clock has reached it: reading a session brings it up to
+date first. The session keeps, beside what it shows, each product's offer in the room (price, stock, gifts,
+benefits) and the pending replies and hand-overs by comment id.
 """
 
-from .records import ServiceError, iso, parse, public
+from datetime import datetime
+
+from .catalogue import Catalogue
+from .clock import ManualClock
+from .records import ServiceError, iso, parse
+from .store import Store
 
 
-class LiveSessionsMixin:
+class LiveSessions:
+    def __init__(self, store: Store, catalogue: Catalogue, rules, clock: ManualClock):
+        self.store, self.catalogue, self.rules, self.clock = store, catalogue, rules, clock
+
     def open_live_session(self, live_room_operator_id: str, anchor_name: str, products: list[dict],
                           faq: list[dict] = ()) -> dict:
-        self._party(live_room_operator_id, "live_room_operator")
+        self.catalogue.party(live_room_operator_id, "live_room_operator")
         offers = {}
         for offer in products:
-            self.get_product(offer["product_id"])
+            self.catalogue.get_product(offer["product_id"])
             if offer["product_id"] in offers:
                 raise ServiceError(f"product '{offer['product_id']}' is twice in the running order")
             offers[offer["product_id"]] = dict(offer)
         session_id = self.store.new_id("live_session")
         session = {"live_session_id": session_id, "live_room_operator_id": live_room_operator_id,
                    "anchor_name": anchor_name, "status": "open", "opened_at": iso(self.clock.now()), "closed_at": None,
-                   "running_order": list(offers), "faq": list(faq), "comments": [], "_offers": offers, "_orders": []}
-        return self._save_session(session)
+                   "running_order": list(offers), "faq": list(faq), "comments": []}
+        return self.save_session(session, {"offers": offers, "pending": {}})
 
     def close_live_session(self, live_session_id: str) -> dict:
-        session = self._open_session(live_session_id)
-        now = self.clock.now()
-        session["status"], session["closed_at"] = "closed", iso(now)
-        for order_id in session["_orders"]:
-            order = self.store.get("order", order_id)
-            for benefit in order["live_benefits"]:
-                benefit["_delivered_at"] = iso(self.rules.benefit_delivery_at(now, parse(benefit["deliver_by"])))
-            self._save_order(order)
-        return self._save_session(session)
+        session, kept = self.open_session(live_session_id)
+        session["status"], session["closed_at"] = "closed", iso(self.clock.now())
+        return self.save_session(session, kept)
 
     def get_live_session(self, live_session_id: str) -> dict:
-        return self._save_session(self.store.get("live_session", live_session_id))
+        return self.save_session(*self.store.get_with_kept("live_session", live_session_id))
+
+    def closed_at(self, live_session_id: str) -> datetime | None:
+        closed = self.store.get("live_session", live_session_id)["closed_at"]
+        return parse(closed) if closed else None
 
     def get_live_product(self, live_session_id: str, product_id: str) -> tuple[dict, dict]:
-        session = self.store.get("live_session", live_session_id)
-        product = self.get_product(product_id)
-        card = self._card(session, product_id)
+        session, kept = self.store.get_with_kept("live_session", live_session_id)
+        product = self.catalogue.get_product(product_id)
+        card = self._card(session, kept, product_id)
         after_sales, disputes = self.rules.page_information(product)
         page = {"product_id": product_id, "stock_status": card["stock_status"], "presale_ship_date": card["presale_ship_date"],
                 "after_sales": after_sales, "disputes": disputes, "report_channel": self.rules.report_channel()}
         return card, page
 
     def update_live_stock(self, live_session_id: str, product_id: str, **change) -> dict:
-        session = self._open_session(live_session_id)
-        offer = self._offer(session, product_id)
+        session, kept = self.open_session(live_session_id)
+        offer = _offer(session, kept, product_id)
         if "stock_quantity" in change:
             offer["stock_quantity"] = change["stock_quantity"]
         if "presale_ship_date" in change:
             offer["presale_ship_date"] = change["presale_ship_date"]
-        self._save_session(session)
-        return self._card(session, product_id)
+        self.save_session(session, kept)
+        return self._card(session, kept, product_id)
 
     def post_live_comment(self, live_session_id: str, consumer_id: str, text: str) -> dict:
-        session = self._open_session(live_session_id)
-        self._party(consumer_id, "consumer")
+        session, kept = self.open_session(live_session_id)
+        self.catalogue.party(consumer_id, "consumer")
         now = self.clock.now()
         comment_id = f"{live_session_id}-C{len(session['comments']) + 1}"
-        comment = {"comment_id": comment_id, "consumer_id": consumer_id, "text": text, "posted_at": iso(now),
-                   "reply": None, "handover": None}
+        session["comments"].append({"comment_id": comment_id, "consumer_id": consumer_id, "text": text,
+                                    "posted_at": iso(now), "reply": None, "handover": None})
         handling = self.rules.comment_handling(text, now)
         if handling is not None:
             reply, reply_at, handover_at = handling
-            comment["_reply"] = {"text": reply, "at": iso(reply_at)}
-            comment["_handover"] = {"case_id": f"{comment_id}-case", "to": "operator_after_sales_staff",
-                                    "source_comment_id": comment_id, "source_text": text, "consumer_id": consumer_id,
-                                    "handed_over_at": iso(handover_at)}
-        session["comments"].append(comment)
-        shown = self._save_session(session)
+            kept["pending"][comment_id] = {
+                "reply": {"text": reply, "at": iso(reply_at)},
+                "handover": {"case_id": f"{comment_id}-case", "to": "operator_after_sales_staff",
+                             "source_comment_id": comment_id, "source_text": text, "consumer_id": consumer_id,
+                             "handed_over_at": iso(handover_at)}}
+        shown = self.save_session(session, kept)
         return shown["comments"][-1]
 
     def submit_violation_report(self, reporter_id: str, text: str, live_session_id: str | None = None,
                                 product_id: str | None = None) -> dict:
-        self._party(reporter_id, "consumer")
+        self.catalogue.party(reporter_id, "consumer")
         if live_session_id is not None:
             self.store.get("live_session", live_session_id)
         if product_id is not None:
-            self.get_product(product_id)
+            self.catalogue.get_product(product_id)
         report = {"report_id": self.store.new_id("violation_report"), "reporter_id": reporter_id,
                   "live_session_id": live_session_id, "product_id": product_id, "text": text,
                   "submitted_at": iso(self.clock.now()), "status": "received", "outcome": None}
@@ -91,44 +100,45 @@ class LiveSessionsMixin:
     def get_violation_report(self, report_id: str) -> dict:
         return self.store.get("violation_report", report_id)
 
-    # --- orders placed in the stream (called by place_order) ------------------------------------------
-    def _live_line_terms(self, live_session_id: str, product: dict, quantity: int) -> dict:
+    # --- orders placed in the stream (called by Orders.place_order) -----------------------------------
+    def line_terms(self, live_session_id: str, product: dict, quantity: int) -> dict:
         """The card's terms for one item ordered in the stream; refused when the card cannot sell it."""
-        offer = self._offer(self._open_session(live_session_id), product["product_id"])
+        session, kept = self.open_session(live_session_id)
+        offer = _offer(session, kept, product["product_id"])
         status, price, gifts = self._terms(product, offer)
         if not self.rules.sellable(status, offer["stock_quantity"], quantity):
             raise ServiceError(f"out_of_stock: '{product['title']}' has {offer['stock_quantity']} left in the live room")
         return {"unit_price_fen": price, "gifts": gifts,
                 "presale_ship_date": offer.get("presale_ship_date") if status == "presale" else None,
-                "benefits": [{**b, "delivered_at": None, "_delivered_at": None} for b in offer.get("benefits", ())]}
+                "benefits": list(offer.get("benefits", ()))}
 
-    def _record_live_order(self, live_session_id: str, order_id: str, items: list[dict]) -> None:
-        """The order placed: its units leave the room's stock and its promises are kept with the session."""
-        session = self.store.get("live_session", live_session_id)
+    def record_order(self, live_session_id: str, items: list[dict]) -> None:
+        """An order placed: its units leave the room's stock."""
+        session, kept = self.store.get_with_kept("live_session", live_session_id)
         for item in items:
-            offer = session["_offers"][item["product_id"]]
+            offer = kept["offers"][item["product_id"]]
             offer["stock_quantity"] = max(offer["stock_quantity"] - item["quantity"], 0)
-        session["_orders"].append(order_id)
-        self._save_session(session)
+        self.save_session(session, kept)
 
-    @staticmethod
-    def _benefits_now(order: dict, now) -> None:
-        for benefit in order.get("live_benefits", ()):
-            if benefit["delivered_at"] is None and benefit["_delivered_at"] and now >= parse(benefit["_delivered_at"]):
-                benefit["delivered_at"] = benefit["_delivered_at"]
-
-    # --- helpers ----------------------------------------------------------------------------------------
-    def _open_session(self, live_session_id: str) -> dict:
-        session = self.store.get("live_session", live_session_id)
+    # --- loading and saving ---------------------------------------------------------------------------
+    def open_session(self, live_session_id: str) -> tuple[dict, dict]:
+        session, kept = self.store.get_with_kept("live_session", live_session_id)
         if session["status"] != "open":
             raise ServiceError(f"live session '{live_session_id}' has ended")
-        return session
+        return session, kept
 
-    @staticmethod
-    def _offer(session: dict, product_id: str) -> dict:
-        if product_id not in session["_offers"]:
-            raise ServiceError(f"product '{product_id}' is not on sale in live session '{session['live_session_id']}'")
-        return session["_offers"][product_id]
+    def save_session(self, session: dict, kept: dict) -> dict:
+        """Stores the session with the replies and hand-overs whose time the clock has reached, and shows it."""
+        now = self.clock.now()
+        for comment in session["comments"]:
+            pending = kept["pending"].get(comment["comment_id"], {})
+            for shown, stamp in (("reply", "at"), ("handover", "handed_over_at")):
+                due = pending.get(shown)
+                if comment[shown] is None and due and now >= parse(due[stamp]):
+                    comment[shown] = due
+        self.store.put("live_session", session["live_session_id"], session, parent=session["live_room_operator_id"],
+                       status=session["status"], kept=kept)
+        return session
 
     def _terms(self, product: dict, offer: dict) -> tuple[str, int, list[dict]]:
         """What the room offers on the product now: its availability, unit price and gifts (the card shows these
@@ -136,20 +146,15 @@ class LiveSessionsMixin:
         price, gifts = self.rules.live_terms(product, offer)
         return self.rules.stock_status(offer["stock_quantity"], offer.get("presale_ship_date")), price, gifts
 
-    def _card(self, session: dict, product_id: str) -> dict:
-        product = self.get_product(product_id)
-        offer = self._offer(session, product_id)
+    def _card(self, session: dict, kept: dict, product_id: str) -> dict:
+        product = self.catalogue.get_product(product_id)
+        offer = _offer(session, kept, product_id)
         status, price, gifts = self._terms(product, offer)
         return {"live_session_id": session["live_session_id"],
                 **self.rules.shown_card(product, offer, price, gifts, status)}
 
-    def _save_session(self, session: dict) -> dict:
-        """Stores the session with the replies and hand-overs whose time the clock has reached, and shows it."""
-        now = self.clock.now()
-        for comment in session["comments"]:
-            for shown, due, stamp in (("reply", "_reply", "at"), ("handover", "_handover", "handed_over_at")):
-                if comment[shown] is None and comment.get(due) and now >= parse(comment[due][stamp]):
-                    comment[shown] = comment[due]
-        self.store.put("live_session", session["live_session_id"], session, parent=session["live_room_operator_id"],
-                       status=session["status"])
-        return public(session)
+
+def _offer(session: dict, kept: dict, product_id: str) -> dict:
+    if product_id not in kept["offers"]:
+        raise ServiceError(f"product '{product_id}' is not on sale in live session '{session['live_session_id']}'")
+    return kept["offers"][product_id]

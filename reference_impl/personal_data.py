@@ -4,13 +4,19 @@ Data types are category names; the reference system holds no personal data value
 
 from datetime import datetime
 
+from .catalogue import Catalogue
+from .clock import ManualClock
 from .records import ServiceError, iso
 from .rules.privacy import REMEDIAL_MEASURES
+from .store import Store
 
 
-class PersonalDataMixin:
+class PersonalData:
+    def __init__(self, store: Store, catalogue: Catalogue, rules, clock: ManualClock):
+        self.store, self.catalogue, self.rules, self.clock = store, catalogue, rules, clock
+
     def record_consent(self, consumer_id: str, recipient: dict, purpose: str, data_types: list[str]) -> dict:
-        self._party(consumer_id, "consumer")
+        self.catalogue.party(consumer_id, "consumer")
         consent_id = self.store.new_id("consent")
         consent = {"consent_id": consent_id, "consumer_id": consumer_id, "recipient": dict(recipient), "purpose": purpose,
                    "data_types": list(data_types), "given_at": iso(self.clock.now()), "withdrawn_at": None}
@@ -26,7 +32,7 @@ class PersonalDataMixin:
 
     def request_data_disclosure(self, discloser: str, consumer_id: str, recipient: dict, purpose: str,
                                 data_types: list[str], consent_id: str | None, order_id: str | None = None) -> dict:
-        self._party(consumer_id, "consumer")
+        self.catalogue.party(consumer_id, "consumer")
         if order_id is not None and self.store.get("order", order_id)["consumer_id"] != consumer_id:
             raise ServiceError(f"order '{order_id}' is not the consumer's")
         consent = self.store.get("consent", consent_id) if consent_id else None
@@ -46,7 +52,7 @@ class PersonalDataMixin:
         if detected_at > now:
             raise ServiceError("detected_at is in the future of the system's clock")
         for consumer_id in affected_consumer_ids:
-            self._party(consumer_id, "consumer")
+            self.catalogue.party(consumer_id, "consumer")
         started = self.rules.remedial_start(now)
         incident_id = self.store.new_id("incident")
         incident = {"incident_id": incident_id, "data_types": list(data_types), "cause": cause,

@@ -2,10 +2,18 @@
 the platform keeps every review, hides one only for unlawful content (recording the reason), and
 records merchants' appeals without deleting the review."""
 
-from .records import ServiceError, iso, public
+from .catalogue import Catalogue
+from .clock import ManualClock
+from .records import ServiceError, iso
+from .store import Store
 
 
-class ReviewsMixin:
+class Reviews:
+    """Reviews, each with the merchants' removal requests and their decisions kept beside it."""
+
+    def __init__(self, store: Store, catalogue: Catalogue, rules, clock: ManualClock):
+        self.store, self.catalogue, self.rules, self.clock = store, catalogue, rules, clock
+
     def submit_review(self, order_id: str, rating: int, text: str, product_id: str | None = None) -> dict:
         order = self.store.get("order", order_id)
         if not self.rules.reviewable(order["status"]):
@@ -19,40 +27,40 @@ class ReviewsMixin:
                   "consumer_id": order["consumer_id"], "merchant_id": order["merchant_id"], "rating": rating,
                   "text": text, "submitted_at": iso(self.clock.now()), "status": "visible",
                   "hidden_reason": None, "hidden_at": None}
-        self._save_review(review)
-        return public(review)
+        self._save_review(review, {"removal_requests": []})
+        return review
 
     def list_reviews(self, product_id: str) -> list[dict]:
-        self.get_product(product_id)
-        return [public(r) for r in self.rules.listed_reviews(self.store.find("review", parent=product_id))]
+        self.catalogue.get_product(product_id)
+        return self.rules.listed_reviews(self.store.find("review", parent=product_id))
 
     def request_review_removal(self, review_id: str, merchant_id: str, ground: str, detail: str) -> tuple[dict, dict]:
-        review = self._merchant_review(review_id, merchant_id)
+        review, kept = self._merchant_review(review_id, merchant_id)
         now = iso(self.clock.now())
         decision, reason = self.rules.review_removal_decision(ground, review["text"])
         if decision == "hidden" and review["status"] == "visible":
             review.update(status="hidden", hidden_reason=reason, hidden_at=now)
         removal = {"review_id": review_id, "ground": ground, "detail": detail, "requested_at": now,
                    "decision": decision, "reason": reason, "decided_at": now}
-        review.setdefault("_removal_requests", []).append(removal)
-        self._save_review(review)
-        return removal, public(review)
+        kept["removal_requests"].append(removal)
+        self._save_review(review, kept)
+        return removal, review
 
     def file_review_appeal(self, review_id: str, merchant_id: str, reasons: str) -> tuple[dict, dict]:
-        review = self._merchant_review(review_id, merchant_id)
+        review, kept = self._merchant_review(review_id, merchant_id)
         appeal_id = self.store.new_id("review_appeal")
         appeal = {"appeal_id": appeal_id, "review_id": review_id, "merchant_id": merchant_id, "reasons": reasons,
                   "filed_at": iso(self.clock.now()), "status": "pending", "outcome": None, "decided_at": None}
         self.store.put("review_appeal", appeal_id, appeal, parent=review_id, status="pending")
         review = self.rules.review_during_appeal(review)
-        self._save_review(review)
-        return appeal, public(review)
+        self._save_review(review, kept)
+        return appeal, review
 
-    def _merchant_review(self, review_id: str, merchant_id: str) -> dict:
-        review = self.store.get("review", review_id)
+    def _merchant_review(self, review_id: str, merchant_id: str) -> tuple[dict, dict]:
+        review, kept = self.store.get_with_kept("review", review_id)
         if review["merchant_id"] != merchant_id:
             raise ServiceError(f"review '{review_id}' is not about goods of merchant '{merchant_id}'")
-        return review
+        return review, kept
 
-    def _save_review(self, review: dict) -> None:
-        self.store.put("review", review["review_id"], review, parent=review["product_id"], status=review["status"])
+    def _save_review(self, review: dict, kept: dict) -> None:
+        self.store.put("review", review["review_id"], review, parent=review["product_id"], status=review["status"], kept=kept)

@@ -1,7 +1,9 @@
 """Storage of the reference system: SQLite (in memory by default), one table per kind of record.
 
 Records are the service's documents (JSON) with their id, the id of the record they belong to and
-their status as columns for lookups. Storage only: no business rule lives here.
+their status as columns for lookups, and beside each document what the service keeps for itself and the
+contract never shows (`kept`: a time a reply falls due, what earlier returns took back). Storage only: no
+business rule lives here.
 """
 
 import json
@@ -22,7 +24,7 @@ def _create_schema(db: sqlite3.Connection) -> None:
     with db:
         db.execute("CREATE TABLE IF NOT EXISTS counters (kind TEXT PRIMARY KEY, last INTEGER NOT NULL)")
         for kind in KINDS:
-            db.execute(f'CREATE TABLE IF NOT EXISTS "{kind}" (id TEXT PRIMARY KEY, parent TEXT, status TEXT, doc TEXT NOT NULL)')
+            db.execute(f'CREATE TABLE IF NOT EXISTS "{kind}" (id TEXT PRIMARY KEY, parent TEXT, status TEXT, doc TEXT NOT NULL, kept TEXT)')
             db.execute(f'CREATE INDEX IF NOT EXISTS "{kind}_status" ON "{kind}" (status)')
 
 
@@ -58,20 +60,30 @@ class Store:
             (last,) = self._db.execute("SELECT last FROM counters WHERE kind = ?", (kind,)).fetchone()
         return f"{KINDS[kind]}{last}"
 
-    def put(self, kind: str, record_id: str, doc: dict, parent: str | None = None, status: str | None = None) -> None:
+    def put(self, kind: str, record_id: str, doc: dict, parent: str | None = None, status: str | None = None,
+            kept: dict | None = None) -> None:
         with self._lock, self._db:
-            self._db.execute(f'INSERT OR REPLACE INTO "{kind}" VALUES (?, ?, ?, ?)',
-                             (record_id, parent, status, json.dumps(doc, ensure_ascii=False)))
+            self._db.execute(f'INSERT OR REPLACE INTO "{kind}" VALUES (?, ?, ?, ?, ?)',
+                             (record_id, parent, status, json.dumps(doc, ensure_ascii=False),
+                              None if kept is None else json.dumps(kept, ensure_ascii=False)))
 
     def get(self, kind: str, record_id: str) -> dict:
+        return self.get_with_kept(kind, record_id)[0]
+
+    def get_with_kept(self, kind: str, record_id: str) -> tuple[dict, dict]:
+        """The document and what the service keeps beside it ({} when nothing)."""
         with self._lock:
-            row = self._db.execute(f'SELECT doc FROM "{kind}" WHERE id = ?', (record_id,)).fetchone()
+            row = self._db.execute(f'SELECT doc, kept FROM "{kind}" WHERE id = ?', (record_id,)).fetchone()
         if row is None:
             raise NotFound(f"no {kind.replace('_', '-')} with id '{record_id}'")
-        return json.loads(row[0])
+        return json.loads(row[0]), json.loads(row[1]) if row[1] else {}
 
     def find(self, kind: str, *, parent: str | None = None, statuses: tuple[str, ...] = ()) -> list[dict]:
-        query, args = f'SELECT doc FROM "{kind}" WHERE 1', []
+        return [doc for doc, _ in self.find_with_kept(kind, parent=parent, statuses=statuses)]
+
+    def find_with_kept(self, kind: str, *, parent: str | None = None,
+                       statuses: tuple[str, ...] = ()) -> list[tuple[dict, dict]]:
+        query, args = f'SELECT doc, kept FROM "{kind}" WHERE 1', []
         if parent is not None:
             query += " AND parent = ?"
             args.append(parent)
@@ -79,4 +91,5 @@ class Store:
             query += f" AND status IN ({', '.join('?' * len(statuses))})"
             args += statuses
         with self._lock:
-            return [json.loads(doc) for (doc,) in self._db.execute(query + " ORDER BY rowid", args)]
+            rows = self._db.execute(query + " ORDER BY rowid", args).fetchall()
+        return [(json.loads(doc), json.loads(kept) if kept else {}) for doc, kept in rows]

@@ -8,7 +8,7 @@ test swaps one of them: `dataclasses.replace(DEFAULT_RULES, window_closes_at=cou
 from dataclasses import dataclass, fields, replace
 from typing import Callable
 
-from . import consultations
+from . import assessment, consultations
 from . import deadlines, disputes, eligibility, freight, intactness, money, windows
 from . import complaints, privacy, repeats, return_items, reviews
 from . import live_sessions
@@ -18,6 +18,7 @@ from .obligations import obligations_of
 
 @dataclass(frozen=True)
 class Rules:
+    assess_request: Callable = assessment.assess_request  # given the Rules it uses, so a swap of one reaches it
     window_closes_at: Callable = windows.window_closes_at
     report_window_closes_at: Callable = windows.report_window_closes_at
     remedies_offered: Callable = eligibility.remedies_offered
@@ -44,10 +45,12 @@ class Rules:
     refund_method_notice: Callable = money.refund_method_notice
     refund_payment_time: Callable = deadlines.refund_payment_time
     merchant_response_due: Callable = deadlines.merchant_response_due
+    falling_due: Callable = deadlines.falling_due
     intervention_open: Callable = disputes.intervention_open
     negotiation_period: Callable = disputes.negotiation_period
     agreed_decision: Callable = disputes.agreed_decision
     platform_decision: Callable = disputes.platform_decision
+    decision_effect: Callable = disputes.decision_effect
     review_removal_decision: Callable = reviews.removal_decision
     listed_reviews: Callable = reviews.listed
     review_during_appeal: Callable = reviews.review_during_appeal

@@ -19,3 +19,22 @@ def merchant_response_due(requested_at: datetime, limit: timedelta) -> datetime:
     after_sales_request_response_limit passes, the system's acceptance answering for a silent merchant."""
     return requested_at + limit
 
+
+
+@implements("5.1.4.e-2", "5.4.1.b-1", "5.4.4.b-1", "5.4.1.b-2")
+def falling_due(record: dict, refund_pay_at: list[str]) -> list[tuple[datetime, str]]:
+    """(when, what) for everything that falls due on an open after-sales request as time passes: the
+    merchant's silence at the response limit (the system accepts), an inspection not made in time (the return
+    is deemed received intact), the end of a negotiation period (the platform decides), scheduled refunds."""
+    events = []
+    for deadline in record["deadlines"]:
+        if deadline["name"] == "merchant_response" and record["status"] == "pending_merchant":
+            events.append((datetime.fromisoformat(deadline["due_at"]), "merchant_silent"))
+        if deadline["name"] == "return_inspection" and record["status"] == "return_received":
+            events.append((datetime.fromisoformat(deadline["due_at"]), "inspection_overdue"))
+    intervention = record["intervention"]
+    if intervention and intervention["status"] == "negotiating":
+        events.append((datetime.fromisoformat(intervention["negotiation_ends_at"]), "negotiation_over"))
+    events += [(datetime.fromisoformat(pay_at), "refund_due")
+               for refund, pay_at in zip(record["refunds"], refund_pay_at) if refund["status"] == "scheduled"]
+    return events

@@ -58,3 +58,17 @@ def negotiation_period(prohibited: bool, declared: timedelta) -> timedelta | Non
     none for prohibited or restricted goods, which the law decides at once (5.4.4.d), or when none is declared."""
     return None if prohibited or not declared else declared
 
+
+
+@implements("5.4.4.b-3", "5.4.4.c-1", "5.4.4.c-2", "5.4.4.d-4")
+def decision_effect(decision: Decision, status_before: str, remedy_in_progress: str | None) -> str | None:
+    """What a decision on a dispute does to the request (its status before the intervention given back):
+    "carry_out" its remedy (on a request the merchant left pending or rejected, or when it changes the remedy
+    or sets an amount), "close" a contested request the decision does not uphold, or None when the request is
+    already being carried out as decided."""
+    contested = status_before in ("pending_merchant", "rejected")
+    if decision.upheld and (contested or decision.remedy != remedy_in_progress or decision.amount_fen is not None):
+        return "carry_out"
+    if not decision.upheld and contested:
+        return "close"
+    return None

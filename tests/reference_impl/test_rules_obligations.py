@@ -36,8 +36,9 @@ def test_every_rule_declares_what_it_implements():
 
 def test_a_swapped_rule_takes_its_declaration_with_it():
     # A broken variant replaces a rule by a plain function: the index then has no rule for what it implemented.
-    index = rule_index(DEFAULT_RULES.replace(intervention_open=lambda status, intervened: True))
-    assert "5.4.4.b-1" not in index
+    index = rule_index(DEFAULT_RULES.replace(negotiation_period=lambda prohibited, declared: declared))
+    assert "5.4.4.b-2" not in index
+    assert "5.4.4.b-1" in index  # still declared by intervention_open
     assert index["5.4.2.d-1"] == ("reference_impl.rules.return_items:returned_with_goods",)
 
 

@@ -51,3 +51,14 @@ def test_file_and_memory_stores_have_the_same_schema(tmp_path):
     def schema(store):
         return sorted(store._db.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
     assert schema(Store()) == schema(Store(str(tmp_path / "ref.sqlite")))
+
+
+def test_what_the_service_keeps_travels_beside_the_document_not_in_it():
+    store = Store()
+    store.put("consultation", "C1", {"id": "C1"}, parent="P1", status="open", kept={"feedback_at": "2024-03-01T10:00:00+08:00"})
+    store.put("consultation", "C2", {"id": "C2"}, parent="P1", status="open")
+    assert store.get("consultation", "C1") == {"id": "C1"}
+    assert store.get_with_kept("consultation", "C1") == ({"id": "C1"}, {"feedback_at": "2024-03-01T10:00:00+08:00"})
+    assert store.get_with_kept("consultation", "C2") == ({"id": "C2"}, {})
+    assert store.find_with_kept("consultation", parent="P1") == [
+        ({"id": "C1"}, {"feedback_at": "2024-03-01T10:00:00+08:00"}), ({"id": "C2"}, {})]

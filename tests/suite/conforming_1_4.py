@@ -7,18 +7,23 @@ are not_tested, nothing fails).
 """
 
 from caaad.reference_impl.adapter import ReferenceAdapter
-from caaad.reference_impl.after_sales_requests import _line_set
+from caaad.reference_impl.after_sales_requests import Requests
+from caaad.reference_impl.records import line_set
 from caaad.reference_impl.rules import DEFAULT_RULES
 from caaad.reference_impl.system import AfterSalesService
 from conforming_1_5 import Contract14System
 
 
-class _ExistingRequestService(AfterSalesService):
+class _AnsweredWithExisting(Requests):
     def request_after_sales(self, order_id, ground, remedy, lines, **rest):
-        repeated = self.rules.repeated_request(ground, remedy, _line_set(lines), self._held(order_id))
+        repeated = self.rules.repeated_request(ground, remedy, line_set(lines), self.held(order_id))
         if repeated:
             return self.get_after_sales(repeated)
         return super().request_after_sales(order_id, ground, remedy, lines, **rest)
+
+
+class _ExistingRequestService(AfterSalesService):
+    Requests = _AnsweredWithExisting
 
 
 class RepeatAnsweredWithExisting(ReferenceAdapter):

@@ -9,6 +9,7 @@ scenarios are not_tested, nothing fails).
 from datetime import timedelta
 
 from caaad.reference_impl.adapter import ReferenceAdapter
+from caaad.reference_impl.live_sessions import LiveSessions
 from caaad.reference_impl.records import iso
 from caaad.reference_impl.rules.china_time import china_date
 from caaad.reference_impl.system import AfterSalesService
@@ -16,17 +17,23 @@ from caaad.reference_impl.system import AfterSalesService
 PRESALE_LEAD = timedelta(days=15)  # how long the variant takes to restock a product that sold out
 
 
-class _PresaleWhenSoldOutService(AfterSalesService):
-    def _save_session(self, session):
+class _PresaleWhenSoldOutSessions(LiveSessions):
+    def save_session(self, session, kept):
         # A product whose stock reaches zero is put on pre-sale at once, its shipping date on the card; restocked,
         # it is sold from stock again.
-        for offer in session["_offers"].values():
+        until_restocked = kept.setdefault("presale_until_restocked", [])
+        for product_id, offer in kept["offers"].items():
             if offer["stock_quantity"] == 0 and not offer.get("presale_ship_date"):
                 offer["presale_ship_date"] = china_date(self.clock.now() + PRESALE_LEAD).isoformat()
-                offer["_presale_until_restocked"] = True
-            elif offer["stock_quantity"] > 0 and offer.pop("_presale_until_restocked", False):
+                until_restocked.append(product_id)
+            elif offer["stock_quantity"] > 0 and product_id in until_restocked:
+                until_restocked.remove(product_id)
                 offer.pop("presale_ship_date")
-        return super()._save_session(session)
+        return super().save_session(session, kept)
+
+
+class _PresaleWhenSoldOutService(AfterSalesService):
+    LiveSessions = _PresaleWhenSoldOutSessions
 
 
 class PresaleWhenSoldOut(ReferenceAdapter):
@@ -36,23 +43,26 @@ class PresaleWhenSoldOut(ReferenceAdapter):
         super().__init__(service=_PresaleWhenSoldOutService())
 
 
-class _HandOverAtStreamEndService(AfterSalesService):
+class _HandOverAtStreamEndSessions(LiveSessions):
     def post_live_comment(self, live_session_id, consumer_id, text):
         shown = super().post_live_comment(live_session_id, consumer_id, text)
-        session = self.store.get("live_session", live_session_id)
-        comment = session["comments"][-1]
-        if comment["handover"] is not None:  # held back until the stream ends
-            comment["_held"], comment["handover"], comment["_handover"] = comment["handover"], None, None
-            self._save_session(session)
+        session, kept = self.store.get_with_kept("live_session", live_session_id)
+        if shown["handover"] is not None:  # held back until the stream ends
+            session["comments"][-1]["handover"] = None
+            kept.setdefault("held", {})[shown["comment_id"]] = kept["pending"][shown["comment_id"]].pop("handover")
+            self.save_session(session, kept)
         return {**shown, "handover": None}
 
     def close_live_session(self, live_session_id):
-        session = self.store.get("live_session", live_session_id)
-        for comment in session["comments"]:
-            if comment.get("_held"):
-                comment["_handover"] = {**comment.pop("_held"), "handed_over_at": iso(self.clock.now())}
-        self._save_session(session)
+        session, kept = self.store.get_with_kept("live_session", live_session_id)
+        for comment_id, handover in kept.pop("held", {}).items():
+            kept["pending"][comment_id]["handover"] = {**handover, "handed_over_at": iso(self.clock.now())}
+        self.save_session(session, kept)
         return super().close_live_session(live_session_id)
+
+
+class _HandOverAtStreamEndService(AfterSalesService):
+    LiveSessions = _HandOverAtStreamEndSessions
 
 
 class HandOverAtStreamEnd(ReferenceAdapter):

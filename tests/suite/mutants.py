@@ -1,7 +1,8 @@
 """Deliberately broken variants of the reference system, each one rule wrong.
 
 Each variant swaps a single pure rule of reference_impl (or, where the bug lives in how a system
-reads a request, overrides one adapter operation). test_mutants.py runs the whole conformance suite
+reads a request, overrides one adapter operation; where it lives in how the service carries a rule out,
+one method of one part of the service). test_mutants.py runs the whole conformance suite
 against each and checks that exactly the obligations the bug breaks fail.
 """
 
@@ -9,7 +10,12 @@ import dataclasses
 from datetime import datetime, time, timedelta, timezone
 
 from caaad.reference_impl.adapter import ReferenceAdapter
+from caaad.reference_impl.orders import order_line
+from caaad.reference_impl.returns import Returns
 from caaad.reference_impl.rules import DEFAULT_RULES
+from caaad.reference_impl.rules.assessment import assess_request
+from caaad.reference_impl.rules.deadlines import falling_due
+from caaad.reference_impl.rules.disputes import decision_effect
 from caaad.reference_impl.rules.china_time import china_date, start_of_china_day
 from caaad.reference_impl.rules.freight import Freight, freight_legs, outbound_freight_deduction
 from caaad.reference_impl.rules.eligibility import remedies_offered, shown_return_class
@@ -145,15 +151,26 @@ OpenedPackageNotIntact = _variant(
         [*failed_checks(category, observations), *(o for o in observations if o == "package_opened")])))
 
 # --- clauses 4.2, 5.1.3 and 5.3 ------------------------------------------------------------------------------
-# Where the bug lives in how the service applies a rule rather than in the rule itself, the variant
-# overrides one method of the service (AfterSalesService) and runs it behind the reference adapter.
+# Where the bug lives in how the service carries a rule out rather than in the rule itself, the variant
+# overrides a member of the service (AfterSalesService) or of one of its parts, and runs it behind the
+# reference adapter.
 
-def _service_variant(name: str, doc: str, **methods):
-    service = type(f"{name}Service", (AfterSalesService,), methods)
+def _service_variant(name: str, doc: str, **members):
+    service = type(f"{name}Service", (AfterSalesService,), members)
 
     def __init__(self):
         ReferenceAdapter.__init__(self, service=service())
     return type(name, (ReferenceAdapter,), {"__init__": __init__, "__doc__": doc})
+
+
+def _part_variant(name: str, doc: str, part: type, **methods):
+    """A variant whose service has one part (Returns, say) with `methods` overridden."""
+    return _service_variant(name, doc, **{part.__name__: type(f"{name}{part.__name__}", (part,), methods)})
+
+
+def _verdict_changed(change):
+    """An assessment that takes the reference verdict and changes it: change(facts, verdict) -> verdict."""
+    return lambda rules, facts: change(facts, assess_request(rules, facts))
 
 
 class PromisesHiddenOnProductPage(ReferenceAdapter):
@@ -164,30 +181,26 @@ class PromisesHiddenOnProductPage(ReferenceAdapter):
         return {"product": {**shown, "return_window_days": 7, "free_return_shipping": False}}
 
 
-def _assess_in_statutory_days(self, order, ground, remedy, lines, now):
-    if ground != "no_reason":
-        return AfterSalesService._assess(self, order, ground, remedy, lines, now)
-    promised, self.rules = self.rules, self.rules.replace(window_closes_at=lambda signed_at, days: window_closes_at(signed_at, 7))
-    try:
-        return AfterSalesService._assess(self, order, ground, remedy, lines, now)
-    finally:
-        self.rules = promised
+def _assess_in_statutory_days(rules, facts):
+    if facts.ground == "no_reason":
+        rules = rules.replace(window_closes_at=lambda signed_at, days: window_closes_at(signed_at, 7))
+    return assess_request(rules, facts)
 
 
-PromisedWindowIgnored = _service_variant(
+PromisedWindowIgnored = _variant(
     "PromisedWindowIgnored", "Shows the merchant's longer return period but counts no-reason returns in the statutory 7 days.",
-    _assess=_assess_in_statutory_days)
+    assess_request=_assess_in_statutory_days)
 FreshGoodsAlwaysExcluded = _variant(
     "FreshGoodsAlwaysExcluded", "Excludes fresh goods from no-reason return even when the merchant offers it.",
     shown_return_class=lambda category, declared: {"class": "excluded_by_law", "reason": "fresh_perishable"}
         if category == "fresh" else shown_return_class(category, declared))
-NoAfterSalesForPromotions = _service_variant(
+NoAfterSalesForPromotions = _variant(
     "NoAfterSalesForPromotions", "Refuses every after-sales request on an order bought with a promotional discount.",
-    _assess=lambda self, order, ground, remedy, lines, now: ("remedy_not_offered", "促销商品不退不换") if order["discounts"]
-        else AfterSalesService._assess(self, order, ground, remedy, lines, now))
-ResponseLimitNeverEnforced = _service_variant(
+    assess_request=_verdict_changed(lambda facts, verdict: ("remedy_not_offered", "促销商品不退不换") if facts.discounted
+                                    else verdict))
+ResponseLimitNeverEnforced = _variant(
     "ResponseLimitNeverEnforced", "Leaves a request the merchant does not answer pending for ever, whatever the declared limit.",
-    _due_events=lambda self: [e for e in AfterSalesService._due_events(self) if e[2] != "merchant_silent"])
+    falling_due=lambda record, pay_at: [e for e in falling_due(record, pay_at) if e[1] != "merchant_silent"])
 
 
 class ResponseLimitBeyondLaw(ReferenceAdapter):
@@ -211,27 +224,24 @@ WrongItemReturnNeedsIntactGoods = _variant(
     "WrongItemReturnNeedsIntactGoods", "Refuses the refund of wrongly sent or missing goods that do not come back intact.",
     return_refusal=lambda ground, intact_lines: return_refusal(
         "no_reason" if ground in ("wrong_item", "missing_item") else ground, intact_lines))
-WrongItemLeftToMerchant = _service_variant(
+WrongItemLeftToMerchant = _variant(
     "WrongItemLeftToMerchant", "Lets the merchant accept or refuse a wrong item verified at delivery.",
-    _assess=lambda self, order, ground, remedy, lines, now: "merchant"
-        if ground == "wrong_item" and AfterSalesService._assess(self, order, ground, remedy, lines, now) == "accept"
-        else AfterSalesService._assess(self, order, ground, remedy, lines, now))
+    assess_request=_verdict_changed(lambda facts, verdict: "merchant"
+                                    if facts.ground == "wrong_item" and verdict == "accept" else verdict))
 LostParcelRefundedMinusFreight = _variant(
     "LostParcelRefundedMinusFreight", "Refunds a parcel lost in transit without the outbound freight the consumer paid.",
     freight_legs=lambda ground, remedy, free_return_shipping: Freight("consumer", "none", "none")
         if ground == "not_delivered" else freight_legs(ground, remedy, free_return_shipping))
 
 
-def _decision_on_paper(self, record, order, remedy, amount_fen, channel, pay_by, at):
-    decision = record["intervention"] and record["intervention"]["decision"]
-    if decision and decision["basis"] == "platform_rules":
-        return   # recorded, never carried out
-    AfterSalesService._carry_out(self, record, order, remedy, amount_fen, channel, pay_by, at)
+def _decision_on_paper(decision, status_before, remedy):
+    effect = decision_effect(decision, status_before, remedy)
+    return None if effect == "carry_out" and decision.basis == "platform_rules" else effect  # recorded, never carried out
 
 
-PlatformDecisionNotCarriedOut = _service_variant(
+PlatformDecisionNotCarriedOut = _variant(
     "PlatformDecisionNotCarriedOut", "Records the platform's own decision for the consumer but never carries it out.",
-    _carry_out=_decision_on_paper)
+    decision_effect=_decision_on_paper)
 
 
 # --- better than the law: conforming variants (test_mutants.CONFORMING) ------------------------------------------
@@ -268,19 +278,17 @@ class RefundWithinAnHour(ReferenceAdapter):
                                                           "收到完好退货后1小时内退款")})
 
 
-InstantApproval = _service_variant(
+InstantApproval = _variant(
     "InstantApproval", "The merchant approves every quality-problem request at once; none waits for a decision.",
-    _assess=lambda self, order, ground, remedy, lines, now: "accept"
-        if AfterSalesService._assess(self, order, ground, remedy, lines, now) == "merchant" and ground == "quality_problem"
-        else AfterSalesService._assess(self, order, ground, remedy, lines, now))
+    assess_request=_verdict_changed(lambda facts, verdict: "accept"
+                                    if verdict == "merchant" and facts.ground == "quality_problem" else verdict))
 
-MerchantReviewsNoReasonReturns = _service_variant(
+MerchantReviewsNoReasonReturns = _variant(
     "MerchantReviewsNoReasonReturns", "Every no-reason return it would grant waits for the merchant's decision within "
     "the platform's response limit (silence is consent), as published platform practice has it; the kit takes the "
     "merchant's part and grants it.",
-    _assess=lambda self, order, ground, remedy, lines, now: "merchant"
-        if ground == "no_reason" and AfterSalesService._assess(self, order, ground, remedy, lines, now) == "accept"
-        else AfterSalesService._assess(self, order, ground, remedy, lines, now))
+    assess_request=_verdict_changed(lambda facts, verdict: "merchant"
+                                    if facts.ground == "no_reason" and verdict == "accept" else verdict))
 
 
 # --- consultations and complaints (5.1.1.g, 5.1.4, 5.2.1.c, 5.3.3.e, 5.3.4, 4.2-4) -----------------------------
@@ -427,21 +435,22 @@ SeriousComplaintIgnored = _variant(
     complaint_severity=lambda declared, compensation_claim_fen, cannot_resolve: "ordinary")
 
 
-def _bundle_items_at_list_price(self, record, order, inspected, gift_checks, return_freight, now, due):
+def _bundle_items_at_list_price(self, case, inspected, gift_checks, return_freight, now, due):
     """The settlement as usual, then, for a no-reason return from a bundle order, the goods refunded again at
     their list price instead (the bundle discount ignored)."""
-    AfterSalesService._settle_return(self, record, order, inspected, gift_checks, return_freight, now, due)
+    Returns.settle_return(self, case, inspected, gift_checks, return_freight, now, due)
+    record, order = case.record, case.order
     if record["ground"] == "no_reason" and any(d["kind"] == "bundle" for d in order["discounts"]):
-        list_price = sum(self._line(order, l["line_id"])["unit_price_fen"] * l["quantity"] for l in inspected if l["intact"])
-        record["refunds"] = []
+        list_price = sum(order_line(order, l["line_id"])["unit_price_fen"] * l["quantity"] for l in inspected if l["intact"])
+        record["refunds"], case.books["refund_pay_at"] = [], []
         record["deadlines"] = [d for d in record["deadlines"] if d["name"] != "refund"]
-        self._settle(record, order, now, due, purpose="goods", goods_refund_fen=list_price,
-                     return_freight_refunded_fen=return_freight)
+        self.settlement.settle(case, now, due, purpose="goods", goods_refund_fen=list_price,
+                               return_freight_refunded_fen=return_freight)
 
 
-BundleListPriceRefund = _service_variant(
+BundleListPriceRefund = _part_variant(
     "BundleListPriceRefund", "Refunds a bundle item returned at its list price, more than was paid for it.",
-    _settle_return=_bundle_items_at_list_price)
+    Returns, settle_return=_bundle_items_at_list_price)
 
 
 # --- spec review (issue 13): freight of goods at fault, promises per product ---------------------------------------
@@ -469,46 +478,46 @@ WholeOutboundFreightGivenBack = _variant(
 
 def _shipment_off_record(self, after_sales_id, freight_paid_fen):
     """Takes the shipment, then leaves the request's status where it was: the record no longer follows the process."""
-    answer = AfterSalesService.ship_return(self, after_sales_id, freight_paid_fen)
-    record, order = self._load(after_sales_id)
-    record["status"] = "awaiting_return"
-    self._save(record, order)
+    answer = Returns.ship_return(self, after_sales_id, freight_paid_fen)
+    case = self.requests.load(after_sales_id)
+    case.record["status"] = "awaiting_return"
+    self.requests.save(case)
     return {**answer, "status": "awaiting_return"}
 
 
-ReturnShipmentOffRecord = _service_variant(
+ReturnShipmentOffRecord = _part_variant(
     "ReturnShipmentOffRecord", "Records the consumer's return shipment but leaves the request's status at awaiting_return.",
-    ship_return=_shipment_off_record)
+    Returns, ship_return=_shipment_off_record)
 
 
-def _unverified_damage_as_late(self, order, ground, remedy, lines, now):
-    verdict = AfterSalesService._assess(self, order, ground, remedy, lines, now)
-    if ground == "transit_damage" and isinstance(verdict, tuple) and verdict[0] == "not_verified":
+def _unverified_damage_as_late(facts, verdict):
+    if facts.ground == "transit_damage" and isinstance(verdict, tuple) and verdict[0] == "not_verified":
         return "outside_window", "transit damage is to be reported within the return period"
     return verdict
 
 
-def _transit_damage_on_trust(self, order, ground, remedy, lines, now):
-    if ground == "transit_damage" and order["delivery"] is not None:
-        claimed = [{"line_id": l["line_id"], "kind": "transit_damage", "quantity": l["quantity"]} for l in lines]
-        order = {**order, "delivery": {**order["delivery"], "issues": order["delivery"]["issues"] + claimed}}
-    return AfterSalesService._assess(self, order, ground, remedy, lines, now)
+def _transit_damage_on_trust(rules, facts):
+    if facts.ground == "transit_damage":  # the consumer's claim counted as if recorded at delivery
+        facts = dataclasses.replace(facts, lines=tuple(
+            dataclasses.replace(line, issues={**line.issues, "transit_damage": line.issues.get("transit_damage", 0) + line.quantity})
+            for line in facts.lines))
+    return assess_request(rules, facts)
 
 
-UnverifiedDamageRefusedAsLate = _service_variant(
+UnverifiedDamageRefusedAsLate = _variant(
     "UnverifiedDamageRefusedAsLate", "Refuses transit damage the after-sales staff have not verified as if it were "
     "reported too late.",
-    _assess=_unverified_damage_as_late)
+    assess_request=_verdict_changed(_unverified_damage_as_late))
 CancellationTierEdgeExclusive = _variant(
     "CancellationTierEdgeExclusive", "Applies a cancellation fee tier only beyond its minimum hours: cancelling exactly "
     "24 hours before the service is charged the next tier's fee.",
     cancellation_fee=lambda paid_fen, fees, hours_left=float("inf"): DEFAULT_RULES.cancellation_fee(
         paid_fen, [(hours, percent) for hours, percent in fees if hours < hours_left], hours_left))
 # Conforming (test_mutants.CONFORMING): grants a transit-damage claim on the consumer's word, more than 5.4.2.b asks.
-TransitDamageTakenOnTrust = _service_variant(
+TransitDamageTakenOnTrust = _variant(
     "TransitDamageTakenOnTrust", "Grants transit-damage returns and exchanges on the consumer's word, without the "
     "after-sales staff's verification.",
-    _assess=_transit_damage_on_trust)
+    assess_request=_transit_damage_on_trust)
 # --- contract 1.5: the live stream itself (live_sessions) -------------------------------------------------------------
 
 
@@ -651,9 +660,9 @@ RejectionEndsDispute = _variant(
 NegotiationBeyondDeclared = _variant(
     "NegotiationBeyondDeclared", "Grants a negotiation period twice as long as the declared negotiation_period.",
     negotiation_period=lambda prohibited, declared: None if prohibited or not declared else 2 * declared)
-NegotiationLeftOpen = _service_variant(
+NegotiationLeftOpen = _variant(
     "NegotiationLeftOpen", "Lets the negotiation period run out without the platform taking over the case.",
-    _due_events=lambda self: [e for e in AfterSalesService._due_events(self) if e[2] != "negotiation_over"])
+    falling_due=lambda record, pay_at: [e for e in falling_due(record, pay_at) if e[1] != "negotiation_over"])
 DecisionWithoutRule = _variant(
     "DecisionWithoutRule", "Decides a dispute under its platform rules without naming the rule it applies.",
     platform_decision=_decision_without_rule)
