@@ -153,19 +153,15 @@ class Requests:
     def _settle_without_return(self, case: Case, remedy: str, amount_fen: int | None, channel: str | None,
                                pay_by: datetime | None, now: datetime) -> None:
         record, order = case.record, case.order
-        allocated = sum(allocated_fen(order, l) for l in record["lines"])
         is_service = record["ground"].startswith("service_")
-        if amount_fen is None:
-            asked = record["amount_requested_fen"]
-            amount_fen = min(asked, allocated) if remedy == "partial_refund" and asked is not None else allocated
+        amount_fen = self.rules.amount_without_return(remedy, amount_fen, record["amount_requested_fen"],
+                                                      sum(allocated_fen(order, l) for l in record["lines"]))
         if remedy != "compensation":  # a refund, unlike compensation for a loss, is the price paid coming back
             amount_fen = self.settlement.within_line_ceilings(order, case.order_books, record["lines"], amount_fen)
         outbound = self.settlement.outbound_refund(case)
-        if is_service:
-            limit = now + self.platform_rules["service_refund_after_agreement"].duration
-            due = min(limit, pay_by) if pay_by and remedy != "compensation" else (pay_by or limit)
-        else:
-            due = pay_by or now + self.platform_rules["refund_after_receipt"].duration
+        due = self.rules.refund_due_without_return(
+            is_service, remedy == "compensation", now, pay_by, self.platform_rules["refund_after_receipt"].duration,
+            self.platform_rules["service_refund_after_agreement"].duration)
         self.settlement.settle(case, now, due, channel=channel,
                                purpose="compensation" if remedy == "compensation" else ("service" if is_service else "goods"),
                                compensation_fen=amount_fen if remedy == "compensation" else 0,

@@ -42,10 +42,12 @@ class Rules:
     gift_charge: Callable = money.gift_charge
     cancellation_fee: Callable = money.cancellation_fee
     compensation_amount: Callable = money.compensation_amount
+    amount_without_return: Callable = money.amount_without_return
     refund_method_notice: Callable = money.refund_method_notice
     refund_payment_time: Callable = deadlines.refund_payment_time
     merchant_response_due: Callable = deadlines.merchant_response_due
     falling_due: Callable = deadlines.falling_due
+    refund_due_without_return: Callable = deadlines.refund_due_without_return
     intervention_open: Callable = disputes.intervention_open
     negotiation_period: Callable = disputes.negotiation_period
     agreed_decision: Callable = disputes.agreed_decision

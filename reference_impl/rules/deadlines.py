@@ -38,3 +38,15 @@ def falling_due(record: dict, refund_pay_at: list[str]) -> list[tuple[datetime, 
     events += [(datetime.fromisoformat(pay_at), "refund_due")
                for refund, pay_at in zip(record["refunds"], refund_pay_at) if refund["status"] == "scheduled"]
     return events
+
+
+@implements("5.4.3.b-2", "5.4.3.c-1", "5.4.1.b-2")
+def refund_due_without_return(service: bool, compensation: bool, now: datetime, agreed_pay_by: datetime | None,
+                              refund_after_receipt: timedelta, service_refund_after_agreement: timedelta) -> datetime:
+    """When money owed without goods coming back falls due. Service goods: within the declared
+    service_refund_after_agreement (5.4.3.c), an agreed date only bringing it earlier, except compensation, paid
+    when the parties agreed (5.4.3.b). Goods: the agreed date, else refund_after_receipt from now."""
+    if service:
+        limit = now + service_refund_after_agreement
+        return min(limit, agreed_pay_by) if agreed_pay_by and not compensation else (agreed_pay_by or limit)
+    return agreed_pay_by or now + refund_after_receipt

@@ -123,3 +123,12 @@ def refund_method_notice(other_methods: list[str]) -> str | None:
         return None
     return f"退款不按原支付路径退回，经消费者同意退至：{'、'.join(sorted(set(other_methods)))}"
 
+
+
+@implements("5.4.1.b-2", "5.4.4.c-2")
+def amount_without_return(remedy: str, agreed_fen: int | None, asked_fen: int | None, allocated_fen: int) -> int:
+    """What is owed on a request settled without goods coming back: the amount agreed or decided, else for a
+    partial refund what the consumer asked up to what was paid, else what was paid for the lines."""
+    if agreed_fen is not None:
+        return agreed_fen
+    return min(asked_fen, allocated_fen) if remedy == "partial_refund" and asked_fen is not None else allocated_fen

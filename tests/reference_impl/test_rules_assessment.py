@@ -131,3 +131,24 @@ def test_scheduled_refunds_fall_due_at_their_own_time_and_paid_ones_do_not():
 def test_what_a_decision_does_to_the_request(upheld, remedy, amount, status_before, in_progress, effect):
     decision = Decision("platform_rules", upheld, remedy, amount, "merchant" if upheld else "none")
     assert decision_effect(decision, status_before, in_progress) == effect
+
+
+def test_money_owed_without_a_return_falls_due_by_its_own_limit():
+    from caaad.reference_impl.rules.deadlines import refund_due_without_return
+    now, week, day = SIGNED, timedelta(days=7), timedelta(days=1)
+    assert refund_due_without_return(False, False, now, None, week, day) == now + week
+    assert refund_due_without_return(False, False, now, now + 2 * day, week, day) == now + 2 * day
+    # service goods: the declared limit after the agreement; an agreed date only brings it earlier
+    assert refund_due_without_return(True, False, now, None, week, day) == now + day
+    assert refund_due_without_return(True, False, now, now + 3 * day, week, day) == now + day
+    assert refund_due_without_return(True, False, now, now + timedelta(hours=2), week, day) == now + timedelta(hours=2)
+    # compensation is paid when the parties agreed it
+    assert refund_due_without_return(True, True, now, now + 3 * day, week, day) == now + 3 * day
+
+
+def test_the_amount_owed_without_a_return():
+    from caaad.reference_impl.rules.money import amount_without_return
+    assert amount_without_return("refund", None, None, 8000) == 8000
+    assert amount_without_return("partial_refund", None, 3000, 8000) == 3000
+    assert amount_without_return("partial_refund", None, 9000, 8000) == 8000  # never more than was paid
+    assert amount_without_return("refund", 5000, 3000, 8000) == 5000          # agreed or decided
