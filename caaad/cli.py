@@ -15,22 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__, outcomes
-from .adapter_template import _capabilities, _operations, render_adapter, render_readme
 from .certify.days import china_day_of, china_today, parse_day
-from .contract import load_contract
 from .contract.http import DEFAULT_TIMEOUT, TIMEOUT_ENV
 from .contract.loading import DEFAULT_ADAPTER
-from .contract.openapi import openapi_document
-from .diff import compare, load as load_results, render_markdown as diff_markdown
 from .guard import watch_interrupts
-from .junit import junit_xml
 from .limits import DEFAULT_SCENARIO_LIMIT_S
-from .oscal import assessment_results, load_evidence
 from .paths import steps_dir
-from .results import verdict
-from .run_report import MAX_LISTED, report_markdown, summary
-from .serve import (IDLE_CONNECTION_S, MAX_SESSIONS, MAX_SESSIONS_PER_CLIENT, SESSION_IDLE_S, TOKEN_ENV, Journal,
-                    make_server)
+from .run_report import MAX_LISTED
+from .serve import IDLE_CONNECTION_S, MAX_SESSIONS, MAX_SESSIONS_PER_CLIENT, SESSION_IDLE_S, TOKEN_ENV
 from .usage import UsageError, load_clean_spec, read_input, spec_path, write_output
 
 
@@ -203,6 +195,7 @@ def _register_diff(sub) -> None:
 
 
 def cmd_diff(args) -> int:
+    from .diff import compare, load as load_results, render_markdown as diff_markdown
     old, new = load_results(args.old), load_results(args.new)
     result = compare(old, new)
     result["old"]["file"], result["new"]["file"] = args.old, args.new
@@ -229,6 +222,8 @@ def _register_adapter(sub) -> None:
 
 
 def cmd_new(args) -> int:
+    from .adapter_template import _capabilities, _operations, render_adapter, render_readme
+    from .contract import load_contract
     contract = load_contract()
     known = _capabilities(contract)
     chosen = ["core"] + [c for c in dict.fromkeys(p.strip() for p in args.capabilities.split(",")) if c and c != "core"]
@@ -272,6 +267,8 @@ def _register_oscal(sub) -> None:
 
 
 def cmd_oscal(args) -> int:
+    from .diff import load as load_results
+    from .oscal import assessment_results, load_evidence
     results = load_results(args.results)
     evidence = load_evidence(args.evidence, results) if args.evidence else []
     text = json.dumps(assessment_results(results, evidence), ensure_ascii=False, indent=2) + "\n"
@@ -310,6 +307,7 @@ def cmd_serve(args) -> int:
     import os
 
     from .contract.errors import AdapterLoadError
+    from .serve import Journal, make_server
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: not a port number")
     for flag, value in (("--session-idle", args.session_idle), ("--idle-connection", args.idle_connection)):
@@ -364,11 +362,13 @@ def _register_contract(sub) -> None:
 
 
 def cmd_openapi(args) -> int:
+    from .contract.openapi import openapi_document
     write_output(json.dumps(openapi_document(), ensure_ascii=False, indent=2) + "\n", args.output)
     return 0
 
 
 def cmd_markdown(args) -> int:
+    from .contract import load_contract
     from .contract.render import render_markdown
     write_output(render_markdown(load_contract()), args.output)
     return 0
@@ -629,7 +629,10 @@ def max_workers() -> int:
 def cmd_run(args) -> int:
     import pytest
 
+    from .junit import junit_xml
     from .progress import RunMonitor, wants_progress_line
+    from .results import verdict
+    from .run_report import report_markdown, summary
     from .report_html import report_html
     _check_selection(args)
     _check_system(args.adapter)

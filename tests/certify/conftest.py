@@ -1,6 +1,7 @@
 """Shared by the certification tests: one `caaad run` per profile for the whole session, an auditor's key
 pair, and helpers that fill an evidence file the way an auditor does."""
 
+import fcntl
 import hashlib
 import json
 import os
@@ -30,21 +31,34 @@ def spec():
 
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory):
-    """profile -> folder with results.json and junit.xml, each profile run once, on first use."""
-    base, done = tmp_path_factory.mktemp("runs"), {}
+    """profile -> folder with results.json and junit.xml, each profile run once, on first use. Under pytest-xdist
+    the certification test files are spread over the workers: the first worker to need a profile runs it into
+    the folder the workers share, the others wait for it and read the same files (the tests only read them)."""
+    shared = "PYTEST_XDIST_WORKER" in os.environ
+    base = tmp_path_factory.getbasetemp().parent / "certify-runs" if shared else tmp_path_factory.mktemp("runs")
+    base.mkdir(exist_ok=True)
+    done = {}
 
     def get(profile: str) -> Path:
         if profile not in done:
-            out = base / profile
-            args = [sys.executable, "-m", "caaad", "run", "--profile", profile, "--out", str(out)]
-            if ADAPTER[profile]:
-                args += ["--adapter", ADAPTER[profile]]
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
-            ran = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
-            assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-2000:]
-            done[profile] = out
+            with open(base / f"{profile}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                done[profile] = _run_once(profile, base)
         return done[profile]
     return get
+
+
+def _run_once(profile: str, base: Path) -> Path:
+    out, ran_once = base / profile, base / f"{profile}.done"
+    if not ran_once.is_file():
+        args = [sys.executable, "-m", "caaad", "run", "--profile", profile, "--out", str(out)]
+        if ADAPTER[profile]:
+            args += ["--adapter", ADAPTER[profile]]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
+        ran = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+        assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-2000:]
+        ran_once.touch()
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -46,3 +46,25 @@ def test_an_invalid_answer_keeps_its_message_and_path():
     response["order"]["total_paid_fen"] = -1
     assert CONTRACT.first_error("place_order", "response", response) == (
         "$.order.total_paid_fen", "-1 is less than the minimum of 0")
+
+
+def test_both_meta_checks_agree_on_the_operation_schemas_and_on_broken_ones():
+    """load_contract asks jsonschema-rs whether each operation schema is a valid schema, and jsonschema only
+    when it is not (to word why): both must say the same."""
+    import jsonschema_rs
+    from jsonschema import Draft202012Validator
+    schemas = [op.request_schema for op in CONTRACT.operations.values()] + \
+              [op.response_schema for op in CONTRACT.operations.values()]
+    broken = [{"type": 12}, {"minimum": "x"}, {"properties": []}, {"required": "id"}, {"enum": 3}]
+    for schema in schemas + broken:
+        assert jsonschema_rs.meta.is_valid(schema) == _slow_meta_valid(Draft202012Validator, schema), schema
+    assert not any(jsonschema_rs.meta.is_valid(schema) for schema in broken)
+
+
+def _slow_meta_valid(validator, schema) -> bool:
+    from jsonschema.exceptions import SchemaError
+    try:
+        validator.check_schema(schema)
+    except SchemaError:
+        return False
+    return True

@@ -107,3 +107,27 @@ def test_actors_the_review_corrected():
     assert spec.obligations["5.3.4.b-1"].actor == "live_room_operator"
     named = spec.obligations["5.6.1-1"]
     assert {named.actor, *named.co_actors} == {"platform", "merchant", "live_room_operator", "anchor_marketing_staff"}
+
+
+def test_both_schema_checks_agree_on_every_spec_file_and_on_broken_ones():
+    """load_spec asks jsonschema-rs whether a file fits its schema and jsonschema only to word the findings of
+    one that does not: both must give the same verdict, or a finding would go unreported."""
+    import copy
+
+    from caaad import yamlio
+    from caaad.paths import spec_dir
+    from caaad.specload import _slow_validators, _validators
+    root = (spec_dir() / "schema").resolve()
+    fast, slow = _validators(root), _slow_validators(root)
+    files = [(spec_dir() / "standard.yaml", "standard.schema.json")] + \
+            [(p, "clause.schema.json") for p in sorted((spec_dir() / "clauses").glob("*.yaml"))]
+    checked = 0
+    for path, schema in files:
+        data = yamlio.load(path).data
+        broken = [{**data, "unexpected": 1}] + [{k: v for k, v in data.items() if k != key} for key in data] + \
+                 [{**data, key: None} for key in data]
+        for instance in [data, *map(copy.deepcopy, broken)]:
+            assert fast[schema].is_valid(instance) == slow[schema].is_valid(instance), (path, instance.keys())
+            checked += 1
+        assert fast[schema].is_valid(data) and sum(not fast[schema].is_valid(b) for b in broken) > len(data), path
+    assert checked >= 20 * 5

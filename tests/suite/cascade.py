@@ -45,12 +45,15 @@ def adapter_of(name: str) -> str:
     return REFERENCE if name == "ReferenceAdapter" else f"mutants:{name}"
 
 
-def run_all(names: list[str], base: Path, workers: int = 2) -> dict[str, tuple[int, dict]]:
+def run_all(names: list[str], base: Path, workers: int = 2, adapters: dict[str, str] | None = None
+            ) -> dict[str, tuple[int, dict]]:
     """The suite against each variant: `workers` processes at once, each running its share of the variants in
-    one pytest session (batch.py), so that start-up and collection are paid once per worker, not per variant."""
+    one pytest session (batch.py), so that start-up and collection are paid once per worker, not per variant.
+    `adapters` gives the MODULE:CLASS of a name that is not a variant of mutants.py."""
+    adapter = (adapters or {}).get
     shares = [names[i::workers] for i in range(workers) if names[i::workers]]
     procs = [subprocess.Popen([sys.executable, str(HERE / "batch.py"), str(base),
-                               *(f"{name}={adapter_of(name)}" for name in share)],
+                               *(f"{name}={adapter(name) or adapter_of(name)}" for name in share)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
              for share in shares]
     output = "\n".join(p.communicate(timeout=1800)[1] for p in procs)

@@ -4,7 +4,7 @@ version of the contract gets exactly the scenarios needing a newer capability as
 
 import pytest
 
-from cascade import run_suite
+from cascade import run_all
 
 # The scenarios that need a capability of contract 1.4 (idempotency, serious_complaints).
 NEEDS_1_4 = {
@@ -50,19 +50,34 @@ NEEDS_1_5 |= {
 }
 
 
+CONFORMING = ["conforming_1_4:RepeatAnsweredWithExisting", "conforming_1_4:EmergencyForEverySeriousComplaint",
+              "conforming_1_5:PresaleWhenSoldOut", "conforming_1_5:HandOverAtStreamEnd"]
+OLDER = ["conforming_1_4:Contract13System", "conforming_1_5:Contract14System"]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Every system of this module through the suite in one pytest session (tests/suite/batch.py, one
+    results.json and exit code per system, as `caaad run` gives them: bench/check_identical.py), instead
+    of one `caaad run` process each."""
+    systems = {adapter.partition(":")[2]: adapter for adapter in CONFORMING + OLDER}
+    runs = run_all(list(systems), tmp_path_factory.mktemp("conforming"), workers=1, adapters=systems)
+    return {adapter: runs[name] for name, adapter in systems.items()}
+
+
 @pytest.mark.parametrize("variant", ["conforming_1_4:RepeatAnsweredWithExisting",
                                      "conforming_1_4:EmergencyForEverySeriousComplaint",
                                      "conforming_1_5:PresaleWhenSoldOut", "conforming_1_5:HandOverAtStreamEnd"])
-def test_another_conforming_answer_passes_everything(tmp_path, variant):
-    code, results = run_suite(variant, tmp_path)
+def test_another_conforming_answer_passes_everything(runs, variant):
+    code, results = runs[variant]
     failing = [(s["name"], s["message"]) for s in results["scenarios"] if s["outcome"] != "passed"]
     assert code == 0 and not failing
 
 
 @pytest.mark.parametrize("system, needs", [("conforming_1_4:Contract13System", NEEDS_1_4 | NEEDS_1_5),
                                            ("conforming_1_5:Contract14System", NEEDS_1_5)], ids=["contract 1.3", "contract 1.4"])
-def test_an_older_system_gets_the_newer_scenarios_not_tested(tmp_path, system, needs):
-    code, results = run_suite(system, tmp_path)
+def test_an_older_system_gets_the_newer_scenarios_not_tested(runs, system, needs):
+    code, results = runs[system]
     outcomes = {}
     for scenario in results["scenarios"]:  # every example of an outline counts
         outcomes.setdefault(scenario["name"], set()).add(scenario["outcome"])

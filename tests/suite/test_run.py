@@ -192,14 +192,22 @@ def test_unreadable_features_are_one_line_and_exit_2(tmp_path, prepare, line):
     assert re.fullmatch(line, done.stderr.strip()), done.stderr
 
 
-def test_system_that_raises_makes_scenarios_error_never_passed(tmp_path):
-    done, results = caaad_run("--adapter", "bad_adapters:RaisesOnOrder", "-k", "混合支付", out=tmp_path / "out")
+@pytest.fixture(scope="module")
+def raises_on_order(tmp_path_factory):
+    """One run against a system that raises on place_order, read by the two tests below."""
+    out = tmp_path_factory.mktemp("raises") / "out"
+    done, results = caaad_run("--adapter", "bad_adapters:RaisesOnOrder", "-k", "混合支付", out=out)
+    return done, results, out
+
+
+def test_system_that_raises_makes_scenarios_error_never_passed(raises_on_order):
+    done, results, out = raises_on_order
     assert done.returncode == 1
     assert results["scenarios"] and {s["outcome"] for s in results["scenarios"]} == {"error"}
     assert all("AdapterFailure: operation place_order: adapter failed: RuntimeError: database is locked" in s["message"]
                for s in results["scenarios"])
     assert outcomes(results)["5.4.1.b-3"] == "error"
-    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    report = (out / "report.md").read_text(encoding="utf-8")
     assert "- **error** `features/5.4/5.4.1.feature:" in report and "database is locked" in report
 
 
@@ -209,10 +217,10 @@ def junit_counts(path: Path) -> dict[str, int]:
             "declared_errors": int(root.get("errors")), "declared_failures": int(root.get("failures"))}
 
 
-def test_junit_reports_errors_as_errors(tmp_path):
-    done, results = caaad_run("--adapter", "bad_adapters:RaisesOnOrder", "-k", "混合支付", out=tmp_path / "out")
+def test_junit_reports_errors_as_errors(raises_on_order):
+    done, results, out = raises_on_order
     errored = sum(1 for s in results["scenarios"] if s["outcome"] == "error")
-    assert errored and junit_counts(tmp_path / "out" / "junit.xml") == {
+    assert errored and junit_counts(out / "junit.xml") == {
         "errors": errored, "failures": 0, "declared_errors": errored, "declared_failures": 0}
 
 
