@@ -104,10 +104,11 @@ class Orders:
         if shipment and shipment["shipped_at"] is None and now >= parse(books["ship_at"]):
             shipment.update(shipped_at=books["ship_at"], shipped_by_method=shipment["logistics_method"],
                             tracking_number=f"CA{order['order_id']}")  # a test tracking number, not a real carrier's
-        closed_at = self.live_sessions.closed_at(order["live_session_id"]) if order.get("live_session_id") else None
-        for benefit in order.get("live_benefits", ()) if closed_at else ():
+        waiting = [b for b in order.get("live_benefits", ()) if b["delivered_at"] is None]
+        closed_at = self.live_sessions.closed_at(order["live_session_id"]) if waiting else None
+        for benefit in waiting if closed_at else ():  # delivered by the rule's time after the stream ends
             at = self.rules.benefit_delivery_at(closed_at, parse(benefit["deliver_by"]))
-            if benefit["delivered_at"] is None and now >= at:
+            if now >= at:
                 benefit["delivered_at"] = iso(at)
 
     def save(self, order: dict, books: OrderBooks) -> None:

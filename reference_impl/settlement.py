@@ -53,9 +53,6 @@ class Settlement:
             if record["status"] == "processing" and record["settlement"] is not None:
                 record["status"] = "completed"
 
-    def on_refund_due(self, case: Case, at: datetime) -> None:
-        self.pay_due(case, at)
-
     def within_line_ceilings(self, order: dict, books: OrderBooks, lines: list[dict], amount_fen: int) -> int:
         """`amount_fen`, cut to what the lines have not had refunded yet, and booked against them: a
         line's refunds, across all its after-sales requests, never exceed what was paid for it."""

@@ -68,22 +68,30 @@ class Store:
                               None if kept is None else json.dumps(kept, ensure_ascii=False)))
 
     def get(self, kind: str, record_id: str) -> dict:
-        return self.get_with_kept(kind, record_id)[0]
+        return json.loads(self._row(kind, record_id, "doc")[0])
 
     def get_with_kept(self, kind: str, record_id: str) -> tuple[dict, dict]:
         """The document and what the service keeps beside it ({} when nothing)."""
-        with self._lock:
-            row = self._db.execute(f'SELECT doc, kept FROM "{kind}" WHERE id = ?', (record_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no {kind.replace('_', '-')} with id '{record_id}'")
-        return json.loads(row[0]), json.loads(row[1]) if row[1] else {}
+        doc, kept = self._row(kind, record_id, "doc, kept")
+        return json.loads(doc), json.loads(kept) if kept else {}
 
     def find(self, kind: str, *, parent: str | None = None, statuses: tuple[str, ...] = ()) -> list[dict]:
-        return [doc for doc, _ in self.find_with_kept(kind, parent=parent, statuses=statuses)]
+        return [json.loads(doc) for (doc,) in self._rows(kind, "doc", parent, statuses)]
 
     def find_with_kept(self, kind: str, *, parent: str | None = None,
                        statuses: tuple[str, ...] = ()) -> list[tuple[dict, dict]]:
-        query, args = f'SELECT doc, kept FROM "{kind}" WHERE 1', []
+        return [(json.loads(doc), json.loads(kept) if kept else {})
+                for doc, kept in self._rows(kind, "doc, kept", parent, statuses)]
+
+    def _row(self, kind: str, record_id: str, columns: str) -> tuple:
+        with self._lock:
+            row = self._db.execute(f'SELECT {columns} FROM "{kind}" WHERE id = ?', (record_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no {kind.replace('_', '-')} with id '{record_id}'")
+        return row
+
+    def _rows(self, kind: str, columns: str, parent: str | None, statuses: tuple[str, ...]) -> list[tuple]:
+        query, args = f'SELECT {columns} FROM "{kind}" WHERE 1', []
         if parent is not None:
             query += " AND parent = ?"
             args.append(parent)
@@ -91,5 +99,4 @@ class Store:
             query += f" AND status IN ({', '.join('?' * len(statuses))})"
             args += statuses
         with self._lock:
-            rows = self._db.execute(query + " ORDER BY rowid", args).fetchall()
-        return [(json.loads(doc), json.loads(kept) if kept else {}) for doc, kept in rows]
+            return self._db.execute(query + " ORDER BY rowid", args).fetchall()

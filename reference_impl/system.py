@@ -63,7 +63,7 @@ class AfterSalesService:
         self.due_handlers = {"merchant_silent": self.requests.on_merchant_silent,
                              "inspection_overdue": self.returns.on_inspection_overdue,
                              "negotiation_over": self.disputes.on_negotiation_over,
-                             "refund_due": self.settlement.on_refund_due}
+                             "refund_due": self.settlement.pay_due}
 
     def describe(self) -> dict:
         return {"name": SYSTEM_NAME, "version": SYSTEM_VERSION, "contract_version": CONTRACT_VERSION,
