@@ -1,7 +1,8 @@
 """Results identical, batched or not: every variant of tests/suite/test_mutants.py (and the reference system)
-run once as a fresh `python -m caaad run` process each and once through tests/suite/batch.py (all of them in one
-pytest session per worker, every scenario once per variant, as the kit's tests run them); the outcome and message
-of every scenario, the outcome of every obligation and the exit code must be the same.
+run once as a fresh `python -m caaad run` process each and once through tests/suite/batch.py as the kit's tests
+run them (all of them in one pytest session per worker, the reference system traced first and each variant on the
+scenarios it can change, tests/suite/reach.py); the outcome and message of every scenario, the outcome of every
+obligation and the exit code must be the same.
 
     .venv/bin/python bench/check_identical.py [VARIANT ...]
 

@@ -10,9 +10,10 @@ of this shared machine falls on all alike), and ratios taken within this invocat
 2. the suite at k times its scenarios (features/ copied k times, scenario names suffixed; CAAAD_FEATURES_DIR),
    serial and `-n 2`: 10x against 1x (goal <= 10) and the smallest size at which `-n 2` is faster (crossover).
 3. `caaad lint` and `caaad trace --check` (goal <= 0.5 s each), `mkdocs build --strict` (goal <= 4 s).
-4. the broken variants (tests/suite/batch.py, as test_mutants.py runs them): half of them against all of them
-   in one worker, which shows how the cost grows with variants (< 2: less than linear).
-5. with --kit-tests: the kit's own tests, `pytest -q` as CI runs it (goal 60 s), once.
+4. the broken variants (tests/suite/batch.py, as test_mutants.py runs them: the reference system traced, then
+   each variant on the scenarios it can change), half of them against all of them in one worker, which shows
+   how the cost grows with variants (< 2: less than linear), and all of them on every scenario.
+5. with --kit-tests: the kit's own tests as CI runs them (`pytest -q -n 2 --dist loadfile`; goal 60 s), once.
 
 The repository is never written: reports, generated features and sites go to a temporary directory.
 """
@@ -170,25 +171,38 @@ def main() -> int:
         print(f"   crossover: -n 2 faster than serial from {crossover}x on" if crossover
               else "   crossover: -n 2 never faster at these sizes")
 
-        # 4: the broken variants, half against all, in one worker
+        # 4: the broken variants as test_mutants.py runs them (the reference traced, then each variant on the
+        # scenarios it can change), half against all, and all of them on every scenario; one worker
         sys.path.insert(0, str(SUITE))
-        from cascade import adapter_of
+        from cascade import REFERENCE_NAME, adapter_of
         from test_mutants import CONFORMING, EXPECTED
-        names = ["ReferenceAdapter", *EXPECTED, *CONFORMING]
-        half = names[: len(names) // 2]
+        variants = [*EXPECTED, *CONFORMING]
+        half = variants[: len(variants) // 2]
         suite_env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(SUITE), os.environ.get("PYTHONPATH")])))
-        jobs = {f"{len(group)} variants": ([py, str(SUITE / "batch.py"), str(tmp / f"v{len(group)}"),
-                                            *(f"{n}={adapter_of(n)}" for n in group)], suite_env, passed)
-                for group in (half, names)}
+        batch = [py, str(SUITE / "batch.py")]
+        reach = tmp / "traced" / REFERENCE_NAME / "reach.json"
+        checked(batch + [str(tmp / "traced"), "--trace", f"{REFERENCE_NAME}={adapter_of(REFERENCE_NAME)}"],
+                env=suite_env, what="the traced reference run")
+
+        def selected(group):
+            return batch + [str(tmp / f"v{len(group)}"), "--reach", str(reach), *(f"{n}={adapter_of(n)}" for n in group)]
+        jobs = {"reference, traced": (batch + [str(tmp / "t"), "--trace", f"{REFERENCE_NAME}={adapter_of(REFERENCE_NAME)}"],
+                                      suite_env, passed),
+                f"{len(half)} variants, selected": (selected(half), suite_env, passed),
+                f"{len(variants)} variants, selected": (selected(variants), suite_env, passed),
+                f"{len(variants)} variants, every scenario": (batch + [str(tmp / "full"), *(f"{n}={adapter_of(n)}" for n in variants)],
+                                                            suite_env, passed)}
         times = rotated(jobs, max(1, args.reps - 1))
-        a, b = (statistics.median(times[f"{len(g)} variants"]) for g in (half, names))
+        med = {name: statistics.median(values) for name, values in times.items()}
         print("\n4. broken variants in one pytest session (tests/suite/batch.py), one worker")
-        line(f"{len(half)} variants (s)", a)
-        line(f"{len(names)} variants (s)", b)
-        line(f"{len(names)} / {len(half)} variants", b / a, f"linear would be {len(names) / len(half):.2f}", "x")
+        for name in jobs:
+            line(f"{name} (s)", med[name])
+        a, b = med[f"{len(half)} variants, selected"], med[f"{len(variants)} variants, selected"]
+        line(f"{len(variants)} / {len(half)} variants, selected", b / a, f"linear would be {len(variants) / len(half):.2f}", "x")
+        line("selected / every scenario", b / med[f"{len(variants)} variants, every scenario"], "", "x")
 
         if args.kit_tests:
-            elapsed, done = timed([py, "-m", "pytest", "-q"])
+            elapsed, done = timed([py, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile"])  # as .ci/run
             tail = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "?"
             print("\n5. the kit's own tests")
             line(f"pytest -q (s): {tail}", elapsed, "goal 60 s")

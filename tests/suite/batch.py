@@ -13,8 +13,18 @@ ResultCollector and build_results, as `caaad run` does; BASE/NAME/results.json a
 (0 when the verdict passes, 1 when it does not: `caaad run`'s rule) are written for each NAME.
 bench/check_identical.py shows the results equal those of one fresh `caaad run` process per system.
 cascade.run_all starts one such process per worker.
+
+    batch.py BASE --trace NAME=MODULE:CLASS            # also BASE/NAME/reach.json: per scenario, what ran
+    batch.py BASE --reach REACH.json NAME=... [...]     # each system runs only the scenarios it can change
+
+With --trace, each scenario's report entry is kept with the reference_impl functions it called (reach.py's
+Tracer). With --reach (the reach.json of a traced run of the reference system), a system that replaces
+functions of the reference (reach.replaced) runs only the scenarios in which the reference called one of
+them; every other scenario takes the reference's entry, which is what it would have given.
 """
 
+import argparse
+import copy
 import gc
 import json
 import sys
@@ -24,16 +34,21 @@ from types import SimpleNamespace
 
 import pytest
 
+import reach
+
 EXIT_FILE = "exit_code"
+REACH_FILE = "reach.json"
 SYSTEM = "caaad_system"  # the fixture that selects the system of each scenario
 
 
 class Systems:
-    """A pytest plugin: every scenario once per system, and one results.json per system."""
+    """A pytest plugin: every scenario once per system (or those it can change), and one results.json per system."""
 
-    def __init__(self, adapters: dict[str, str], base: Path):
+    def __init__(self, adapters: dict[str, str], base: Path, trace: bool = False, reference: dict | None = None):
         self.adapters, self.base = adapters, base
+        self.trace, self.reference = trace, reference
         self.scenario_of: dict[str, tuple[str, str]] = {}  # item node id → (system, node id of a run of that system)
+        self.called: dict[str, list[str]] = {}  # traced: own node id → reference_impl functions called
         self.collectors: dict = {}
         self.started = datetime.now(timezone.utc)
 
@@ -60,10 +75,35 @@ class Systems:
             ids.remove(name)
             own = f"{item.nodeid.partition('[')[0]}[{'-'.join(ids)}]" if ids else item.nodeid.partition("[")[0]
             self.scenario_of[item.nodeid] = name, own
+        if self.reference is not None:
+            self._leave_out_what_cannot_change(items)
         # The collected suite lives as long as the session: out of the garbage collector's way, whose passes
         # otherwise walk it again and again, more often the more systems there are.
         gc.collect()
         gc.freeze()
+
+    def _leave_out_what_cannot_change(self, items) -> None:
+        changeable = {name: reach.changeable(adapter, self.reference) for name, adapter in self.adapters.items()}
+        kept, left = [], []
+        for item in items:
+            name, own = self.scenario_of[item.nodeid]
+            if own in changeable[name] or own not in self.reference:
+                kept.append(item)
+            else:
+                left.append(item)
+                self.collectors[name].scenarios[own] = copy.deepcopy(self.reference[own]["entry"])
+        if left:
+            items[:] = kept
+            left[0].config.hook.pytest_deselected(items=left)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        if not self.trace:
+            return (yield)
+        with reach.Tracer() as tracer:
+            result = yield
+        self.called[self.scenario_of[item.nodeid][1]] = tracer.keys()
+        return result
 
     def pytest_runtest_logreport(self, report):
         name, own = self.scenario_of[report.nodeid]
@@ -83,13 +123,24 @@ class Systems:
             out.mkdir(parents=True, exist_ok=True)
             (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
             (out / EXIT_FILE).write_text("0" if verdict(results)[0] else "1", encoding="ascii")
+            if self.trace:
+                traced = {own: {"called": called, "entry": collector.scenarios[own]}
+                          for own, called in self.called.items() if own in collector.scenarios}
+                (out / REACH_FILE).write_text(json.dumps(traced, ensure_ascii=False), encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
     from caaad.paths import steps_dir
-    base, *runs = argv
-    adapters = dict(run.partition("=")[::2] for run in runs)
-    plugin = Systems(adapters, Path(base))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("base", type=Path)
+    parser.add_argument("runs", nargs="+", metavar="NAME=MODULE:CLASS")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--trace", action="store_true", help=f"also write BASE/NAME/{REACH_FILE} (one system)")
+    mode.add_argument("--reach", type=Path, help="a traced run's reach.json: run only what each system can change")
+    args = parser.parse_args(argv)
+    adapters = dict(run.partition("=")[::2] for run in args.runs)
+    reference = json.loads(args.reach.read_text(encoding="utf-8")) if args.reach else None
+    plugin = Systems(adapters, args.base, trace=args.trace, reference=reference)
     # `caaad run`'s own pytest arguments (caaad/runner.py), without its terminal plugin.
     code = pytest.main([str(steps_dir() / "suite.py"), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:xdist",
                         "-W", "ignore::pytest.PytestAssertRewriteWarning", "--strict-markers"], plugins=[plugin])

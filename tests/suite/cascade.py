@@ -1,11 +1,13 @@
 """How far each variant's defect spreads: the obligations it fails beyond the one it targets.
 
-    PYTHONPATH=tests/suite python tests/suite/cascade.py [--out DIR] [Variant ...]
+    PYTHONPATH=tests/suite python tests/suite/cascade.py [--out DIR] [--full] [Variant ...]
 
-Runs the suite against each variant of mutants.py (all pinned and conforming variants of
-test_mutants.py when none is named; batch.py, one pytest session per worker) and prints one row per variant: its target obligation, what
-failed, and the extras (failed obligations other than the target), marking those test_mutants.py
-does not justify with `!`. test_mutants.py uses run_suite() to run the variants it checks.
+Runs the suite against each variant of mutants.py (the reference system and all pinned and conforming
+variants of test_mutants.py when none is named; batch.py, one pytest session per worker; with the reference
+system among them, each variant runs only the scenarios it can change, reach.py, unless --full) and prints
+one row per variant: its target obligation, what failed, and the extras (failed obligations other than the
+target), marking those test_mutants.py does not justify with `!`. test_mutants.py uses run_all() to run the
+variants it checks.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from batch import EXIT_FILE
+import reach
+from batch import EXIT_FILE, REACH_FILE
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = "caaad.reference_impl.adapter:ReferenceAdapter"
+REFERENCE_NAME = "ReferenceAdapter"
 
 
 def _env() -> dict[str, str]:
@@ -42,22 +46,43 @@ def run_suite(adapter: str, out: Path, *args: str) -> tuple[int, dict]:
 
 
 def adapter_of(name: str) -> str:
-    return REFERENCE if name == "ReferenceAdapter" else f"mutants:{name}"
+    return REFERENCE if name == REFERENCE_NAME else f"mutants:{name}"
 
 
-def run_all(names: list[str], base: Path, workers: int = 2, adapters: dict[str, str] | None = None
-            ) -> dict[str, tuple[int, dict]]:
+def run_all(names: list[str], base: Path, workers: int = 2, adapters: dict[str, str] | None = None,
+            select: bool = True) -> dict[str, tuple[int, dict]]:
     """The suite against each variant: `workers` processes at once, each running its share of the variants in
     one pytest session (batch.py), so that start-up and collection are paid once per worker, not per variant.
-    `adapters` gives the MODULE:CLASS of a name that is not a variant of mutants.py."""
+    `adapters` gives the MODULE:CLASS of a name that is not a variant of mutants.py. With `select` and the
+    reference system among `names`, the reference runs first, traced, and each variant then runs only the
+    scenarios it can change (reach.py); `select=False` runs every scenario of every variant."""
     adapter = (adapters or {}).get
-    shares = [names[i::workers] for i in range(workers) if names[i::workers]]
-    procs = [subprocess.Popen([sys.executable, str(HERE / "batch.py"), str(base),
-                               *(f"{name}={adapter(name) or adapter_of(name)}" for name in share)],
+    runs = {name: f"{name}={adapter(name) or adapter_of(name)}" for name in names}
+    output, extra, cost = "", (), dict.fromkeys(runs, 1)
+    if select and REFERENCE_NAME in runs:
+        output = _batches([[runs.pop(REFERENCE_NAME)]], base, "--trace")
+        reach_file = base / REFERENCE_NAME / REACH_FILE
+        if reach_file.is_file():
+            extra = ("--reach", str(reach_file))
+            traced = json.loads(reach_file.read_text(encoding="utf-8"))
+            cost = {name: len(reach.changeable(run.partition("=")[2], traced)) for name, run in runs.items()}
+    # The heaviest first, each to the worker with the least so far: selected variants run unequal shares.
+    shares: list[list[str]] = [[] for _ in range(min(workers, len(runs)))]
+    load = [0] * len(shares)
+    for name in sorted(runs, key=lambda n: -cost[n]):
+        least = load.index(min(load))
+        shares[least].append(runs[name])
+        load[least] += cost[name]
+    output += _batches(shares, base, *extra)
+    return read_runs(names, base, output)
+
+
+def _batches(shares: list[list[str]], base: Path, *extra: str) -> str:
+    """batch.py once per share, all at once; their error output."""
+    procs = [subprocess.Popen([sys.executable, str(HERE / "batch.py"), str(base), *extra, *share],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
              for share in shares]
-    output = "\n".join(p.communicate(timeout=1800)[1] for p in procs)
-    return read_runs(names, base, output)
+    return "\n".join(p.communicate(timeout=1800)[1] for p in procs)
 
 
 def read_runs(names: list[str], base: Path, output: str = "") -> dict[str, tuple[int, dict]]:
@@ -87,10 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("variants", nargs="*", help="variant names (default: every variant of test_mutants.py)")
     parser.add_argument("--out", type=Path, help="keep the runs here (default: a temporary folder)")
+    parser.add_argument("--full", action="store_true",
+                        help="run every scenario of every variant (default: the reference system first, then each "
+                             "variant only on the scenarios it can change, as test_mutants.py does)")
     args = parser.parse_args(argv)
-    names = args.variants or [*EXPECTED, *CONFORMING]
+    names = args.variants or [REFERENCE_NAME, *EXPECTED, *CONFORMING]
     base = args.out or Path(tempfile.mkdtemp(prefix="caaad-cascade-"))
-    runs = run_all(names, base)
+    runs = run_all(names, base, select=not args.full)
     print(f"{'variant':<36} {'target':<11} {'failed':>6} {'extras':>6}  extra obligations (! = not justified)")
     total = unjustified = 0
     for name in names:

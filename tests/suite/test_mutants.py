@@ -6,9 +6,12 @@ bug breaks it too (`extras`: e.g. one rule stated by two clauses). A failure tha
 cascade, and fails the test. Each better-than-law variant (CONFORMING) fails nothing: its only
 not_tested obligations are those whose precondition it legitimately never reaches, each with a
 reason starting "precondition not reachable".
-All variants go through the suite in one pytest session per worker (batch.py), each scenario once per
-variant with a fresh system; bench/check_identical.py shows the outcomes equal those of one `caaad run`
-process per variant (cascade.py prints the same as a table)."""
+All variants go through the suite in one pytest session per worker (batch.py), each scenario with a fresh
+system. The reference system runs first, traced, and each variant then runs only the scenarios in which
+the reference calls a function the variant replaces (reach.py): the others cannot differ, and take the
+reference's outcome. Tests below hold the selected runs of one variant of each kind of change to a full run;
+bench/check_identical.py shows the outcomes of every variant equal those of one `caaad run` process each
+(cascade.py prints the same as a table)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 import pytest
 
 import mutants
-from cascade import adapter_of, essence, failing, read_runs, run_all, run_suite
+from cascade import REFERENCE_NAME, adapter_of, essence, failing, read_runs, run_all, run_suite
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,7 @@ def test_every_variant_is_pinned():
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    names = ["ReferenceAdapter", *EXPECTED, *CONFORMING]
+    names = [REFERENCE_NAME, *EXPECTED, *CONFORMING]
     if "PYTEST_XDIST_WORKER" not in os.environ:
         return run_all(names, tmp_path_factory.mktemp("mutants"))
     # Under pytest-xdist this module's tests are spread over the workers: the first to get here runs the
@@ -252,6 +255,16 @@ def test_reference_system_passes_everything(runs):
     code, results = runs["ReferenceAdapter"]
     assert code == 0 and failing(results) == set()
     assert results["summary"]["scenarios"] == {"passed": len(results["scenarios"])}
+
+
+# One variant of each other kind of change reach.py places: an adapter operation, a part's method, a service
+# method (RefundToBalance, a rule, is run whole by the test above).
+EVERY_SCENARIO = ["GiftMissingRefused", "BundleListPriceRefund", "IdempotencyKeyIgnored"]
+
+
+def test_the_scenarios_a_variant_runs_give_what_every_scenario_gives(runs, tmp_path):
+    full = run_all(EVERY_SCENARIO, tmp_path, workers=1, select=False)
+    assert {n: essence(*full[n]) for n in EVERY_SCENARIO} == {n: essence(*runs[n]) for n in EVERY_SCENARIO}
 
 
 @pytest.mark.parametrize("mutant", sorted(EXPECTED))

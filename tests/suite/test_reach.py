@@ -1,0 +1,97 @@
+"""reach.py: what a variant replaces, and what the reference system calls, name the same functions; what
+cannot be placed makes the variant run every scenario."""
+
+import threading
+
+import pytest
+
+import mutants
+import reach
+from caaad.reference_impl.adapter import ReferenceAdapter
+from caaad.reference_impl.returns import Returns
+from caaad.reference_impl.rules import DEFAULT_RULES, windows
+from caaad.reference_impl.system import AfterSalesService
+
+
+def key(function) -> str:
+    return reach.code_key(function.__code__)
+
+
+def test_a_swapped_rule_names_the_reference_rule():
+    assert reach.replaced(mutants.WindowInUtc) == {key(windows.window_closes_at)}
+    assert key(windows.window_closes_at) == "rules/windows.py:10:window_closes_at"
+
+
+def test_an_overridden_operation_names_the_reference_operation_not_its_retry_wrapper():
+    # Every state-changing operation is wrapped (adapter._recognising_retries): the key is the function inside.
+    assert ReferenceAdapter.receive_return.__wrapped__
+    assert reach.replaced(mutants.GiftMissingRefused) == {key(ReferenceAdapter.receive_return.__wrapped__)}
+
+
+def test_a_swapped_part_names_the_methods_it_overrides():
+    assert reach.replaced(mutants.BundleListPriceRefund) == {key(Returns.settle_return)}
+    assert reach.replaced(mutants.IdempotencyKeyIgnored) == {key(AfterSalesService.once)}
+
+
+def test_the_reference_replaces_nothing():
+    assert reach.replaced(ReferenceAdapter) == frozenset()
+
+
+def _adapter(service_class=None, rules=DEFAULT_RULES, **members):
+    def __init__(self):
+        ReferenceAdapter.__init__(self, service=service_class() if service_class else None, rules=rules)
+    return type("Variant", (ReferenceAdapter,), {"__init__": __init__, **members})
+
+
+def test_a_service_built_otherwise_names_its_constructor():
+    class Rebuilt(AfterSalesService):
+        def __init__(self):
+            super().__init__()
+    assert key(AfterSalesService.__init__) in reach.replaced(_adapter(Rebuilt))
+
+
+def test_a_helper_of_the_variants_own_is_no_change():
+    def helper(self):
+        return None
+    assert reach.replaced(_adapter(helper_of_mine=helper)) == frozenset()
+
+
+@pytest.mark.parametrize("variant, why", [
+    (mutants.RefundWithinAnHour, "declares other platform rules"),
+    (_adapter(__getattr__=lambda self, name: None), "a special method the reference does not define"),
+])
+def test_what_is_not_a_function_of_the_reference_cannot_be_placed(variant, why):
+    with pytest.raises(reach.Unplaced, match=why):
+        reach.replaced(variant)
+
+
+@pytest.mark.parametrize("part, why", [(None, "AfterSalesService.Returns is not a function"),
+                                       (type("Other", (), {}), "Other is not a subclass of Returns")])
+def test_a_part_swapped_for_what_is_not_a_subclass_cannot_be_placed(part, why):
+    with pytest.raises(reach.Unplaced, match=why):
+        reach.shadowed(type("WithAnotherPart", (AfterSalesService,), {"Returns": part}), AfterSalesService)
+
+
+def test_an_attribute_added_by_the_constructor_cannot_be_placed():
+    class Remembering(ReferenceAdapter):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+    with pytest.raises(reach.Unplaced, match="other attributes"):
+        reach.replaced(Remembering)
+
+
+def test_the_tracer_records_reference_functions_called_here_and_in_threads_started_meanwhile():
+    with reach.Tracer() as tracer:
+        DEFAULT_RULES.window_closes_at  # an attribute read is no call
+        worker = threading.Thread(target=lambda: DEFAULT_RULES.report_window_closes_at(
+            ReferenceAdapter().service.now(), 48))
+        worker.start()
+        worker.join()
+    called = tracer.keys()
+    assert key(windows.report_window_closes_at) in called
+    assert key(windows.window_closes_at) not in called
+    assert all(not k.startswith("/") for k in called)  # only reference_impl/, relative
+    with reach.Tracer() as again:
+        pass
+    assert again.keys() == []
