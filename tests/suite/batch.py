@@ -14,11 +14,11 @@ ResultCollector and build_results, as `caaad run` does; BASE/NAME/results.json a
 bench/check_identical.py shows the results equal those of one fresh `caaad run` process per system.
 cascade.run_all starts one such process per worker.
 
-    batch.py BASE --trace NAME=MODULE:CLASS            # also BASE/NAME/reach.json: per scenario, what ran
+    batch.py BASE --trace NAME=caaad.reference_impl.adapter:ReferenceAdapter   # also BASE/NAME/reach.json
     batch.py BASE --reach REACH.json NAME=... [...]     # each system runs only the scenarios it can change
 
-With --trace, each scenario's report entry is kept with the reference_impl functions it called (reach.py's
-Tracer). With --reach (the reach.json of a traced run of the reference system), a system that replaces
+With --trace, the reference system runs traced (reach.TracedReference) and each scenario's report entry is
+kept with the reference_impl functions it called. With --reach (the reach.json of a traced run of the reference system), a system that replaces
 functions of the reference (reach.replaced) runs only the scenarios in which the reference called one of
 them; every other scenario takes the reference's entry, which is what it would have given.
 """
@@ -38,6 +38,7 @@ import reach
 
 EXIT_FILE = "exit_code"
 REACH_FILE = "reach.json"
+TRACED = "reach:TracedReference"  # what runs, with --trace, for the reference system
 SYSTEM = "caaad_system"  # the fixture that selects the system of each scenario
 
 
@@ -65,7 +66,7 @@ class Systems:
     @pytest.fixture(autouse=True)
     def caaad_system(self, request):
         # Autouse fixtures are set up before the others, so `sut` opens this scenario's system.
-        request.config.option.adapter = self.adapters[request.param]
+        request.config.option.adapter = TRACED if self.trace else self.adapters[request.param]
 
     def pytest_collection_modifyitems(self, items):
         for item in items:
@@ -100,9 +101,9 @@ class Systems:
     def pytest_runtest_protocol(self, item, nextitem):
         if not self.trace:
             return (yield)
-        with reach.Tracer() as tracer:
-            result = yield
-        self.called[self.scenario_of[item.nodeid][1]] = tracer.keys()
+        reach.TRACER.clear()
+        result = yield
+        self.called[self.scenario_of[item.nodeid][1]] = reach.TRACER.keys()
         return result
 
     def pytest_runtest_logreport(self, report):
@@ -130,6 +131,7 @@ class Systems:
 
 
 def main(argv: list[str]) -> int:
+    from caaad.contract.loading import DEFAULT_ADAPTER
     from caaad.paths import steps_dir
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", type=Path)
@@ -139,6 +141,8 @@ def main(argv: list[str]) -> int:
     mode.add_argument("--reach", type=Path, help="a traced run's reach.json: run only what each system can change")
     args = parser.parse_args(argv)
     adapters = dict(run.partition("=")[::2] for run in args.runs)
+    if args.trace and set(adapters.values()) != {DEFAULT_ADAPTER}:
+        parser.error(f"--trace runs the reference system ({DEFAULT_ADAPTER}) alone")
     reference = json.loads(args.reach.read_text(encoding="utf-8")) if args.reach else None
     plugin = Systems(adapters, args.base, trace=args.trace, reference=reference)
     # `caaad run`'s own pytest arguments (caaad/runner.py), without its terminal plugin.

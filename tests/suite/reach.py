@@ -12,7 +12,8 @@ that cover a mutant.
   (the rules, the platform rules and the service it passes to ReferenceAdapter). What it cannot place (a
   changed constant, a new special method, an extra attribute) makes it raise Unplaced: the variant then
   runs every scenario.
-- `Tracer` records, per scenario of the reference run, the functions of reference_impl it called.
+- `TracedReference` is the reference system with a `Tracer` on while it runs: per scenario of the reference
+  run, the functions of reference_impl it called.
 
 A variant that changed the reference in a way neither sees (patching a module at import, say) would be
 judged on the reference's outcomes: test_mutants.py holds the selected runs of one variant of each kind to
@@ -26,7 +27,9 @@ import importlib
 import inspect
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import caaad.reference_impl as reference_impl
 from caaad.reference_impl.adapter import ReferenceAdapter
@@ -124,7 +127,7 @@ def changeable(adapter: str, traced: dict[str, dict]) -> set[str]:
 
 
 class Tracer:
-    """Records the reference_impl functions called while it is on (this thread and threads started meanwhile)."""
+    """Records the code of the Python functions called while it is on (this thread and threads started meanwhile)."""
 
     def __init__(self):
         self.codes: set = set()
@@ -134,16 +137,46 @@ class Tracer:
             self.codes.add(frame.f_code)
         return None  # no line events: only calls are wanted
 
-    def __enter__(self) -> Tracer:
-        self.codes = set()
-        self._before = sys.gettrace()
+    @contextmanager
+    def on(self) -> Iterator[None]:
+        before = sys.gettrace()
         sys.settrace(self._call)
         threading.settrace(self._call)
-        return self
+        try:
+            yield
+        finally:
+            sys.settrace(before)
+            threading.settrace(None)
 
-    def __exit__(self, *exc) -> None:
-        sys.settrace(self._before)
-        threading.settrace(None)
+    def clear(self) -> None:
+        self.codes = set()
 
     def keys(self) -> list[str]:
+        """The reference_impl functions among those called, as code_key names."""
         return sorted(filter(None, (code_key(c) for c in self.codes)))
+
+
+TRACER = Tracer()  # what TracedReference systems ran since it was last cleared
+
+
+class TracedReference:
+    """The reference system behind a proxy that traces it while it is built and while it answers, and only
+    then: the suite's own code around it (pytest, the steps, the contract client) is not the system's and
+    would cost as much again to trace."""
+
+    def __init__(self):
+        with TRACER.on():
+            self._system = ReferenceAdapter()
+
+
+def _traced(name: str):
+    def operation(self, *args, **kwargs):
+        with TRACER.on():
+            return getattr(self._system, name)(*args, **kwargs)
+    operation.__name__ = operation.__qualname__ = name
+    return operation
+
+
+for _name, _member in vars(ReferenceAdapter).items():
+    if not _name.startswith("_") and callable(_member):
+        setattr(TracedReference, _name, _traced(_name))

@@ -82,7 +82,8 @@ def test_an_attribute_added_by_the_constructor_cannot_be_placed():
 
 
 def test_the_tracer_records_reference_functions_called_here_and_in_threads_started_meanwhile():
-    with reach.Tracer() as tracer:
+    tracer = reach.Tracer()
+    with tracer.on():
         DEFAULT_RULES.window_closes_at  # an attribute read is no call
         worker = threading.Thread(target=lambda: DEFAULT_RULES.report_window_closes_at(
             ReferenceAdapter().service.now(), 48))
@@ -92,6 +93,20 @@ def test_the_tracer_records_reference_functions_called_here_and_in_threads_start
     assert key(windows.report_window_closes_at) in called
     assert key(windows.window_closes_at) not in called
     assert all(not k.startswith("/") for k in called)  # only reference_impl/, relative
-    with reach.Tracer() as again:
-        pass
-    assert again.keys() == []
+    tracer.clear()
+    DEFAULT_RULES.window_closes_at(ReferenceAdapter().service.now(), 7)  # the tracer is off
+    assert tracer.keys() == []
+
+
+def test_the_traced_reference_answers_as_the_reference_and_records_only_what_it_runs():
+    reach.TRACER.clear()
+    traced, plain = reach.TracedReference(), ReferenceAdapter()
+    assert key(AfterSalesService.__init__) in reach.TRACER.keys()  # built while traced
+    reach.TRACER.clear()
+    assert traced.describe({}) == plain.describe({})
+    assert key(ReferenceAdapter.describe) in reach.TRACER.keys()
+    assert key(ReferenceAdapter.receive_return.__wrapped__) not in reach.TRACER.keys()
+    reach.TRACER.clear()
+    plain.clock_now({})  # not the traced one
+    assert reach.TRACER.keys() == []
+    assert {n for n in dir(ReferenceAdapter) if not n.startswith("_")} <= set(dir(reach.TracedReference))
