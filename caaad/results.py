@@ -58,7 +58,7 @@ def build_results(*, scenarios, spec, adapter, profile, started, finished) -> di
         "kit": {"name": "caaad-conformance", "version": __version__},
         "standard": spec.standard.get("code"),
         "spec_digest": spec.digest,
-        "features_digest": index_features(features_dir()).digest,
+        "features_digest": index_features(features_dir(), spec.obligations).digest,  # the index the run checked
         "contract_version": load_contract().version,
         "adapter": {"spec": redact(adapter), "describe": description, "describe_error": describe_error},
         "profile": profile,

@@ -36,11 +36,26 @@ class Contract:
     description: str
     defs: Mapping[str, Any]
     operations: Mapping[str, Operation]
-    _validators: Mapping[tuple[str, str], Any] = field(repr=False, compare=False)  # jsonschema Draft202012Validator
-    # The same schemas compiled by jsonschema-rs: about 25× faster on the valid answers that are nearly all
-    # of a run. jsonschema still decides every invalid one and words its message, so both paths give the
-    # same verdicts and messages.
+    # Each operation's request and response schema compiled by jsonschema-rs: about 25× faster on the valid
+    # answers that are nearly all of a run. jsonschema still decides every invalid one and words its message
+    # (slow_validator), so both paths give the same verdicts and messages.
     _fast: Mapping[tuple[str, str], Any] = field(repr=False, compare=False)
+    _schemas: Mapping[tuple[str, str], Any] = field(repr=False, compare=False)  # the same schemas, refs inlined
+    _document: Mapping[str, Any] = field(repr=False, compare=False)  # contract.json, which they refer to
+    _slow: dict = field(default_factory=dict, repr=False, compare=False)  # slow_validator's, once made
+
+    def slow_validator(self, op: str, part: str):
+        """jsonschema's Draft202012Validator of the op's request or response, made when first needed: a run
+        whose answers are all valid never imports jsonschema (0.3 s of each process)."""
+        if (op, part) not in self._slow:
+            from jsonschema import Draft202012Validator
+            if "registry" not in self._slow:
+                from referencing import Registry
+                from referencing.jsonschema import DRAFT202012
+                self._slow["registry"] = Registry().with_resource(
+                    BASE_URI + "contract.json", DRAFT202012.create_resource(dict(self._document)))
+            self._slow[op, part] = Draft202012Validator(self._schemas[op, part], registry=self._slow["registry"])
+        return self._slow[op, part]
 
     @property
     def core_operations(self) -> list[str]:
@@ -52,7 +67,7 @@ class Contract:
         if self._fast[op, part].is_valid(instance):
             return None
         from jsonschema.exceptions import best_match  # only for an invalid instance: rare
-        error = best_match(self._validators[op, part].iter_errors(instance))
+        error = best_match(self.slow_validator(op, part).iter_errors(instance))
         if error is None:
             return None
         return json_path(error.absolute_path), one_line(error.message)
@@ -70,16 +85,12 @@ def load_contract(directory: Path | str | None = None) -> Contract:
 
 @lru_cache(maxsize=None)
 def _load(directory: Path) -> Contract:
-    # Imported here, not with the module: commands that never validate (lint, trace) need not import them.
+    # Imported here, not with the module: commands that never validate (lint, trace) need not import it.
     import jsonschema_rs
-    from jsonschema import Draft202012Validator
-    from referencing import Registry
-    from referencing.jsonschema import DRAFT202012
     document = json.loads((directory / "contract.json").read_text(encoding="utf-8"))
-    registry = Registry().with_resource(BASE_URI + "contract.json", DRAFT202012.create_resource(document))
     fast_registry = jsonschema_rs.Registry([(BASE_URI + "contract.json", document)])
     capabilities = set(document["$defs"]["capability"]["enum"])
-    operations, validators, fast = {}, {}, {}
+    operations, schemas, fast = {}, {}, {}
     for name in document["operations"]:
         path = directory / "operations" / f"{name}.json"
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -88,9 +99,9 @@ def _load(directory: Path) -> Contract:
         for part in ("request", "response"):
             schema = {**data[part], "$id": f"{BASE_URI}operations/{name}.{part}.json"}
             if not jsonschema_rs.meta.is_valid(schema):  # jsonschema's check, 0.3 s for the 80 schemas, only to word why
+                from jsonschema import Draft202012Validator
                 Draft202012Validator.check_schema(schema)
-            inlined = _inline_refs(schema, document["$defs"])
-            validators[name, part] = Draft202012Validator(inlined, registry=registry)
+            schemas[name, part] = inlined = _inline_refs(schema, document["$defs"])
             fast[name, part] = jsonschema_rs.Draft202012Validator(inlined, registry=fast_registry, offline=True)
         operations[name] = Operation(
             name=name, capability=data["capability"], since=data["since"], summary=data["summary"],
@@ -99,7 +110,7 @@ def _load(directory: Path) -> Contract:
     return Contract(
         version=document["contract_version"], title=document["title"], description=document["description"],
         defs=MappingProxyType(document["$defs"]), operations=MappingProxyType(operations),
-        _validators=MappingProxyType(validators), _fast=MappingProxyType(fast))
+        _fast=MappingProxyType(fast), _schemas=MappingProxyType(schemas), _document=MappingProxyType(document))
 
 
 def _inline_refs(schema: dict, defs: dict) -> dict:
