@@ -135,7 +135,7 @@ def test_a_step_without_definition_is_reported_as_before(tmp_path):
         "StepDefinitionNotFoundError: Step definition is not found: Given \"没有定义的步骤") for s in broken), broken
 
 
-def test_step_signatures_are_computed_once_and_stay_the_same():
+def test_step_signatures_and_required_args_are_computed_once_and_stay_the_same():
     import importlib
     import inspect
 
@@ -145,3 +145,9 @@ def test_step_signatures_are_computed_once_and_stay_the_same():
         cached = importlib.import_module(module).signature
         assert cached(caaad.steplookup.install) == inspect.signature(caaad.steplookup.install)
         assert cached(caaad.steplookup.install) is cached(caaad.steplookup.install), module
+
+    def step(sut, state, title, *args, docstring=None, amount=0, **kwargs):
+        pass
+    required, uncached = (importlib.import_module(m).get_required_args for m in ("pytest_bdd.scenario", "pytest_bdd.utils"))
+    assert required(step) == uncached(step) == ["sut", "state", "title"]
+    assert required(step) is required(step)
