@@ -62,6 +62,7 @@ def install() -> None:
     per_session: WeakKeyDictionary = WeakKeyDictionary()
 
     def get_step_function(request, step):
+        __tracebackhide__ = True  # as in pytest-bdd: this frame stays out of pytest tracebacks (a parser may raise here)
         fixturemanager = request._fixturemanager
         visible, found = per_session.setdefault(fixturemanager, ({}, {}))
         node = request.node
@@ -73,7 +74,7 @@ def install() -> None:
             matching = sorted(((fixturedef, context) for fixturedef, context in visible[parent]
                                if context.type in (None, step.type) and context.parser.is_matching(step.name)),
                               key=lambda pair: _path(pair[0]))  # stable, as pytest-bdd's sort
-            found[key] = matching[-1][1] if matching else None
+            found[key] = matching[-1][1] if matching else None  # pytest takes a fixture's last definition
         return found[key]
 
     get_step_function.caaad_cached = True
