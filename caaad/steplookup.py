@@ -1,18 +1,27 @@
-"""Step lookup, cached: pytest-bdd finds the definition of every step of every scenario by scanning
-each fixture name the test can see (about a hundred here) and trying each step definition's parser on
-the text, which took 38% of a run. Which step definitions a test can see depends only on where it
-stands (its module or class: the parent node), so that scan is done once per parent node and session;
-each step then only tries the parsers of those definitions, and the answer for a (type, text, parent)
-is kept, since outlines and shared steps repeat texts.
+"""Step lookup, cached: for every step of every scenario pytest-bdd finds the step's definition by scanning
+each fixture name the test can see (about a hundred here) and trying each step definition's parser on the
+text (38% of a run), then registers the matching definitions as a temporary fixture under a synthetic name
+and asks pytest for that fixture's value (`request.getfixturevalue`), running pytest's whole fixture set-up
+and teardown only to be handed the definition's StepFunctionContext.
 
-This replaces `pytest_bdd.scenario.find_fixturedefs_for_step`, a private function of pytest-bdd 9 (the
-version range is pinned in pyproject.toml), keeping its order and filters; tests/kit/test_step_lookup.py
-checks for every step that the cache gives the same definitions as the lookup itself, also for one text
-that two modules define differently.
+Which step definitions a test can see depends only on where it stands (its module or class: the parent
+node), so the scan is done once per parent node and session; a step then only tries the parsers of those
+definitions, and the answer for a (type, text, parent) is kept, since outlines and shared steps repeat
+texts. The answer is the context pytest would resolve the temporary fixture to: pytest-bdd sorts the
+matching definitions by their node path and pytest takes the last (the most specific); None when none
+matches, so that pytest-bdd raises StepDefinitionNotFoundError as before. Nothing else reads the temporary
+fixture (a step's target_fixture is injected after the step runs, apart from the lookup).
+
+This replaces `pytest_bdd.scenario.get_step_function`, a private function of pytest-bdd 9.0 (the version
+range is pinned in pyproject.toml), keeping the filters and order of `find_fixturedefs_for_step`;
+tests/kit/test_step_lookup.py checks for every step of the real suite that the cache gives the context
+pytest-bdd's own lookup gives, also for one text that two modules define differently and for a step with
+no definition.
 
 pytest-bdd also computes the signature of a step function two times each time it runs the step (7% of
-a run, more than the reference system's rules): a function's signature does not change, so both modules
-get `inspect.signature` behind a cache.
+a run, more than the reference system's rules), and from it the names of the fixtures the step asks for
+(`get_required_args`, 1.9 µs a step with the signature cached): neither changes for a function, so both
+are kept per function.
 """
 
 import importlib
@@ -27,8 +36,10 @@ from pytest_bdd.steps import step_function_context_registry
 _bdd = importlib.import_module("pytest_bdd.scenario")
 
 _utils = importlib.import_module("pytest_bdd.utils")
-_lookup = _bdd.find_fixturedefs_for_step
-_signature = lru_cache(maxsize=None)(signature)  # step functions live as long as their modules: no eviction needed
+_get_step_function = _bdd.get_step_function
+# Step functions live as long as their modules: no eviction needed.
+_signature = lru_cache(maxsize=None)(signature)
+_required_args = lru_cache(maxsize=None)(_utils.get_required_args)  # pytest-bdd only reads the list it returns
 
 
 def step_definitions(fixturemanager, node) -> tuple:
@@ -39,24 +50,34 @@ def step_definitions(fixturemanager, node) -> tuple:
                  if (context := step_function_context_registry.get(fixturedef.func)) is not None)
 
 
+def _path(fixturedef) -> list[str]:
+    """pytest-bdd's sort key of a matching definition (inject_fixturedefs_for_step)."""
+    return list(_bdd.iterparentnodeids(fixturedef.baseid))
+
+
 def install() -> None:
-    if getattr(_bdd.find_fixturedefs_for_step, "caaad_cached", False):
+    if getattr(_bdd.get_step_function, "caaad_cached", False):
         return
-    # fixture manager → ({parent node id: visible step definitions}, {(type, text, parent node id): fixturedefs})
+    # fixture manager → ({parent node id: visible step definitions}, {(type, text, parent node id): context})
     per_session: WeakKeyDictionary = WeakKeyDictionary()
 
-    def cached(step, fixturemanager, node):
+    def get_step_function(request, step):
+        __tracebackhide__ = True  # as in pytest-bdd: this frame stays out of pytest tracebacks (a parser may raise here)
+        fixturemanager = request._fixturemanager
         visible, found = per_session.setdefault(fixturemanager, ({}, {}))
+        node = request.node
         parent = node.parent.nodeid if node.parent is not None else ""
         key = (step.type, step.name, parent)
         if key not in found:
             if parent not in visible:
                 visible[parent] = step_definitions(fixturemanager, node)
-            found[key] = tuple(fixturedef for fixturedef, context in visible[parent]
-                               if context.type in (None, step.type) and context.parser.is_matching(step.name))
+            matching = sorted(((fixturedef, context) for fixturedef, context in visible[parent]
+                               if context.type in (None, step.type) and context.parser.is_matching(step.name)),
+                              key=lambda pair: _path(pair[0]))  # stable, as pytest-bdd's sort
+            found[key] = matching[-1][1] if matching else None  # pytest takes a fixture's last definition
         return found[key]
 
-    cached.caaad_cached = True
-    _bdd.find_fixturedefs_for_step = cached
+    get_step_function.caaad_cached = True
+    _bdd.get_step_function = get_step_function
     _bdd.signature = _utils.signature = _signature
-
+    _bdd.get_required_args = _required_args

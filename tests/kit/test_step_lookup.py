@@ -1,70 +1,141 @@
-"""The cached step lookup (caaad/steplookup.py) finds what pytest-bdd's own lookup finds."""
+"""The cached step lookup (caaad/steplookup.py) gives the step definition pytest-bdd's own lookup gives."""
 
-import textwrap
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from caaad.paths import features_dir, steps_dir
 
 pytest_plugins = ["pytester"]
+
+# Compares, for every step of every scenario, the cached lookup with pytest-bdd's own (saved by
+# caaad.steplookup before it replaced it), then skips the scenario: the step bodies are not the point.
+COMPARE = """
+import importlib
+import pytest
+import caaad.steplookup
+bdd = importlib.import_module("pytest_bdd.scenario")
+compared, differing, undefined = [], [], []
+
+def pytest_bdd_before_scenario(request, feature, scenario):
+    assert getattr(bdd.get_step_function, "caaad_cached", False), "the cached lookup is not installed"
+    for step in scenario.steps:
+        got = bdd.get_step_function(request=request, step=step)
+        expected = caaad.steplookup._get_step_function(request=request, step=step)
+        compared.append((step.type, step.name, request.node.parent.nodeid))
+        if got is not expected:
+            differing.append(step.name)
+        if expected is None:
+            undefined.append(step.name)
+    if {SKIP}:
+        pytest.skip("lookups compared")
+
+def pytest_sessionfinish(session):
+    print("\\nCOMPARED", len(compared), len(set(compared)), "DIFFERING", len(differing), "UNDEFINED", len(undefined))
+"""
+
+
+def test_every_step_of_the_suite_gets_the_definition_pytest_bdd_gives(pytester):
+    pytester.makepyfile(compare_lookup=COMPARE.replace("{SKIP}", "True"))
+    result = pytester.runpytest_subprocess(str(steps_dir() / "suite.py"), "-p", "compare_lookup",
+                                           "-p", "no:cacheprovider", "-q", "-s")
+    line = next(line.partition("COMPARED")[2] for line in result.outlines if "COMPARED" in line)
+    steps, distinct, _, differing, _, undefined = line.split()
+    assert int(steps) > 1000 and int(distinct) > 500, line  # the whole suite: 205 scenarios
+    assert (differing, undefined) == ("0", "0"), line
+    assert result.parseoutcomes().get("skipped", 0) > 200
+
 
 FEATURE = """\
 Feature: lookup
   Scenario: one
     Given a step
-    Then the step came from {module}
+    Then the step came from {origin}
 
   Scenario: two
     Given a step
-    Then the step came from {module}
+    And a later step
+    Then the step came from {later}
 """
 
-MODULE = '''
-from pytest_bdd import given, then, scenarios, parsers
+CONFTEST = '''
+import caaad.steplookup
+from pytest_bdd import given, then, parsers
 
-scenarios("{feature}")
+caaad.steplookup.install()
 
 @given("a step", target_fixture="origin")
 def a_step():
-    return "{module}"
+    return "conftest"
 
-@then(parsers.parse("the step came from {{name}}"))
+@then(parsers.parse("the step came from {name}"))
 def came_from(origin, name):
     assert origin == name
 '''
 
+# alpha overrides the conftest's "a step" (more specific by node path), and defines "a later step" twice at
+# one level: pytest-bdd takes the last definition of those it finds.
+ALPHA = '''
+from pytest_bdd import given, scenarios, parsers
 
-def test_one_text_resolves_per_module_and_is_looked_up_once(pytester):
-    pytester.makeconftest(textwrap.dedent("""
-        import importlib
-        import caaad.steplookup
-        bdd = importlib.import_module("pytest_bdd.scenario")
-        scans, lookups, differing = [], [], []
-        def counting(fixturemanager, node, _scan=caaad.steplookup.step_definitions):
-            scans.append(node.parent.nodeid)
-            return _scan(fixturemanager, node)
-        caaad.steplookup.step_definitions = counting
-        caaad.steplookup.install()
-        cached = bdd.find_fixturedefs_for_step
-        def compared(step, fixturemanager, node):
-            got = cached(step, fixturemanager, node)
-            expected = tuple(caaad.steplookup._lookup(step=step, fixturemanager=fixturemanager, node=node))
-            lookups.append((step.name, node.parent.nodeid))
-            if got != expected:
-                differing.append(step.name)
-            return got
-        bdd.find_fixturedefs_for_step = compared
+scenarios("alpha.feature")
 
-        def pytest_sessionfinish(session):
-            print("SCANS", len(scans), "LOOKUPS", len(lookups), len(set(lookups)), "DIFFERING", len(differing))
-    """))
-    for module in ("alpha", "beta"):
-        pytester.makefile(".feature", **{f"{module}": FEATURE.format(module=module)})
-        pytester.makepyfile(**{f"test_{module}": MODULE.format(feature=f"{module}.feature", module=module)})
+@given("a step", target_fixture="origin")
+def a_step():
+    return "alpha"
+
+@given("a later step", target_fixture="origin")
+def later():
+    return "alpha-exact"
+
+@given(parsers.parse("a later {what}"), target_fixture="origin")
+def later_pattern(what):
+    return "alpha-pattern"
+'''
+
+BETA = '''
+from pytest_bdd import given, scenarios
+
+scenarios("beta.feature")
+
+@given("a later step", target_fixture="origin")
+def later():
+    return "beta"
+'''
+
+
+def test_one_text_resolves_per_module_and_to_the_most_specific_definition(pytester):
+    pytester.makeconftest(CONFTEST + COMPARE.replace("{SKIP}", "False"))
+    pytester.makefile(".feature", alpha=FEATURE.format(origin="alpha", later="alpha-pattern"),
+                      beta=FEATURE.format(origin="conftest", later="beta"))
+    pytester.makepyfile(test_alpha=ALPHA, test_beta=BETA)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    # each scenario passes only if its steps ran the definitions the feature names
     result.assert_outcomes(passed=4)
-    # the visible definitions scanned once per module; 8 step lookups of 4 distinct (text, module), all as
-    # pytest-bdd's own lookup answers
-    result.stdout.fnmatch_lines(["*SCANS 2 LOOKUPS 8 4 DIFFERING 0*"])
+    result.stdout.fnmatch_lines(["*COMPARED 10 8 DIFFERING 0 UNDEFINED 0*"])
 
 
-def test_step_signatures_are_computed_once_and_stay_the_same():
+def test_a_step_without_definition_is_reported_as_before(tmp_path):
+    features = tmp_path / "features"  # one feature file of the suite, one of its steps without definition
+    (features / "5.4").mkdir(parents=True)
+    path = Path(shutil.copy(features_dir() / "5.4" / "5.4.1.feature", features / "5.4"))
+    text = path.read_text(encoding="utf-8")
+    step = next(line for line in text.splitlines() if line.strip().startswith("假如"))
+    path.write_text(text.replace(step, step.replace("假如", "假如 没有定义的步骤", 1), 1), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "caaad", "run", "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "CAAAD_FEATURES_DIR": str(features)})
+    assert done.returncode == 1, done.stdout + done.stderr
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    broken = [s for s in results["scenarios"] if s["outcome"] != "passed"]
+    assert broken and all(s["outcome"] == "error" and s["message"].startswith(
+        "StepDefinitionNotFoundError: Step definition is not found: Given \"没有定义的步骤") for s in broken), broken
+
+
+def test_step_signatures_and_required_args_are_computed_once_and_stay_the_same():
     import importlib
     import inspect
 
@@ -74,3 +145,9 @@ def test_step_signatures_are_computed_once_and_stay_the_same():
         cached = importlib.import_module(module).signature
         assert cached(caaad.steplookup.install) == inspect.signature(caaad.steplookup.install)
         assert cached(caaad.steplookup.install) is cached(caaad.steplookup.install), module
+
+    def step(sut, state, title, *args, docstring=None, amount=0, **kwargs):
+        pass
+    required, uncached = (importlib.import_module(m).get_required_args for m in ("pytest_bdd.scenario", "pytest_bdd.utils"))
+    assert required(step) == uncached(step) == ["sut", "state", "title"]
+    assert required(step) is required(step)
