@@ -1,5 +1,5 @@
 """Every unusable command line of every command is one line on stderr, nothing on stdout, and exit 2 (`caaad run`'s
-own are in tests/suite/test_run.py, where they need a subprocess). In process: these fail before any work."""
+own are in tests/suite/test_run.py). In process: these fail before any work."""
 
 import json
 import re

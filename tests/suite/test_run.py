@@ -29,6 +29,17 @@ def caaad_run(*args, features: Path | None = None, out: Path, path: Path | None 
     return done, (json.loads(results.read_text(encoding="utf-8")) if results.is_file() else None)
 
 
+def caaad_run_in_process(capsys, monkeypatch, *args, out: Path):
+    """`caaad run` in this process, for command lines it refuses before running anything: its exit code and
+    what it printed. The environment it may set (the HTTP timeout) is the test's own."""
+    from caaad.cli import main
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    code = main(["run", "--out", str(out), *args])
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.out + printed.err
+    return code, printed, (out / "results.json").is_file()
+
+
 def outcomes(results: dict) -> dict[str, str]:
     return {o["id"]: o["outcome"] for o in results["obligations"]}
 
@@ -124,11 +135,12 @@ def test_duplicate_scenario_name_stops_the_run(tmp_path):
     ("bad_adapters:LeaksInConstructor", "caaad: --adapter bad_adapters:LeaksInConstructor: cannot create "
                                         "bad_adapters:LeaksInConstructor: RuntimeError: licence expired, write to [e-mail address]"),
 ])
-def test_unusable_adapter_is_one_line_and_exit_2(tmp_path, adapter, message):
-    done, results = caaad_run("--adapter", adapter, out=tmp_path / "out")
-    assert done.returncode == 2 and results is None
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(message), done.stderr
+def test_unusable_adapter_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch, adapter, message):
+    code, printed, wrote = caaad_run_in_process(capsys, monkeypatch, "--adapter", adapter, out=tmp_path / "out")
+    assert code == 2 and not wrote
+    lines = printed.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), printed.err
+    assert not printed.out.strip()
 
 
 @pytest.mark.parametrize(("args", "line"), [
@@ -146,14 +158,15 @@ def test_unusable_adapter_is_one_line_and_exit_2(tmp_path, adapter, message):
     (["--run-timeout", "soon"], "caaad: --run-timeout soon: a number of seconds, more than 0 (0: no limit)"),
     (["--out", "{tmp}/file/below"], "caaad: --out {tmp}/file/below: "),
 ])
-def test_bad_command_line_is_one_line_and_exit_2(tmp_path, args, line):
+def test_bad_command_line_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch, args, line):
     (tmp_path / "file").write_text("not a folder")
     args = [a.format(tmp=tmp_path) for a in args]
-    done, results = caaad_run(*args, out=tmp_path / "out") if "--out" not in args else caaad_run(*args[2:], out=Path(args[1]))
-    assert done.returncode == 2 and results is None
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(line.format(tmp=tmp_path)), done.stderr
-    assert not done.stdout.strip(), "nothing of pytest's own output before the line"
+    out = tmp_path / "out" if "--out" not in args else Path(args[1])
+    code, printed, wrote = caaad_run_in_process(capsys, monkeypatch, *(args if "--out" not in args else args[2:]), out=out)
+    assert code == 2 and not wrote
+    lines = printed.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(line.format(tmp=tmp_path)), printed.err
+    assert not printed.out.strip(), "nothing of pytest's own output before the line"
 
 
 @pytest.mark.parametrize(("source", "line"), [
