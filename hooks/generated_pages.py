@@ -47,6 +47,7 @@ class _State:
     results_note: str = ""
     known_note: str = ""
     kills_note: str = ""
+    feature_lines: dict = {}  # features/… file → its lines, for this build
 
 
 STATE = _State()
@@ -135,6 +136,7 @@ def on_serve(server, config, builder):
 
 
 def _load(root: Path) -> None:
+    STATE.feature_lines = {}
     try:
         STATE.load = load_spec(root / "spec")
     except SpecError as e:
@@ -615,12 +617,21 @@ def _teeth(row) -> list[str]:
 _BLOCK_END = re.compile(r"\s*(场景大纲|场景剧本|剧本大纲|场景|剧本|规则|Scenario|Rule)\s*:|\s*@")
 
 
+def _feature_lines(file: str) -> list[str] | None:
+    """The lines of a feature file (read once per build: its scenarios are shown on many cards), None if unreadable."""
+    if file not in STATE.feature_lines:
+        try:
+            path = STATE.root / "features" / Path(file).relative_to("features")
+            STATE.feature_lines[file] = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            STATE.feature_lines[file] = None
+    return STATE.feature_lines[file]
+
+
 def _scenario_source(scenario) -> tuple[int, str]:
     """The scenario as written (its tags, steps and examples), with the line of its first line."""
-    path = STATE.root / "features" / Path(scenario.file).relative_to("features")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
+    lines = _feature_lines(scenario.file)
+    if lines is None:
         return scenario.line, "\n".join(scenario.steps)
     start = scenario.line - 1
     while start > 0 and lines[start - 1].strip().startswith("@"):
