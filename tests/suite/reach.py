@@ -35,7 +35,7 @@ import caaad.reference_impl as reference_impl
 from caaad.reference_impl.adapter import ReferenceAdapter
 
 ROOT = Path(reference_impl.__file__).resolve().parent
-# A class's own bookkeeping, and __init__ of the adapter class, whose effect replaced() reads on the instance.
+# What Python itself puts in a class's namespace: no behaviour of the variant's.
 _BOOKKEEPING = {"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__firstlineno__",
                 "__static_attributes__", "__annotations__"}
 
