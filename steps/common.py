@@ -42,7 +42,9 @@ def p(fmt: str) -> parsers.parse:
 _YUAN = re.compile(r"(0|[1-9][0-9]*)\.([0-9]{2})")
 
 
-@parse.with_pattern(r'[^"]*')  # any quoted text, so that a malformed amount gets fen()'s message, not "step not found"
+# Any quoted text, checked by fen(): pytest-bdd takes fen()'s ValueError for "no match", so a step with a
+# malformed amount finds no definition and its scenario errors with "Step definition is not found".
+@parse.with_pattern(r'[^"]*')
 def fen(yuan: str) -> int:
     """"129.00" → 12900. Exactly two decimals, so a typo such as "129.0" or "12900" is caught, not guessed."""
     m = _YUAN.fullmatch(yuan)
