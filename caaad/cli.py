@@ -11,6 +11,7 @@ import secrets
 import signal
 import sqlite3
 import sys
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -647,7 +648,8 @@ def cmd_run(args) -> int:
         stale.unlink(missing_ok=True)  # whatever is in --out afterwards is this run's
     # pytest's terminal output is replaced by the kit's (caaad/progress.py): its "N skipped" and its
     # warnings contradicted the kit's own outcomes.
-    pytest_args = [str(steps_dir() / "suite.py"), "--adapter", args.adapter, "--profile", args.profile,
+    pytest_args = [str(steps_dir() / "suite.py"), "-p", "caaad.plugin", "-p", "pytest_bdd.plugin",
+                   "--adapter", args.adapter, "--profile", args.profile,
                    "--caaad-results", str(results_path), "-p", "no:cacheprovider", "-p", "no:terminal",
                    "-W", "ignore::pytest.PytestAssertRewriteWarning", "--strict-markers"]
     pytest_args += ["--scenario-timeout", args.scenario_timeout, "--run-timeout", args.run_timeout]
@@ -659,8 +661,11 @@ def cmd_run(args) -> int:
         pytest_args += ["-k", args.k]
     if args.m:
         pytest_args += ["-m", args.m]
+    if args.workers:
+        pytest_args += ["-p", "xdist.plugin"]
     monitor = RunMonitor(verbose=args.verbose, progress=not args.quiet and wants_progress_line(sys.stdout))
-    code = pytest.main(pytest_args, plugins=[monitor])
+    with _hermetic_pytest():
+        code = pytest.main(pytest_args, plugins=[monitor])
     if monitor.collect_errors:
         results_path.unlink(missing_ok=True)
         raise UsageError("the suite could not be collected: " + "; ".join(monitor.collect_errors))
@@ -684,6 +689,31 @@ def cmd_run(args) -> int:
     print(verdict(results)[1] if args.quiet else summary(results, every_failure=args.verbose))
     print(f"wrote {results_path}, {junit_path}, {report_path} and {html_path}")
     return 0 if verdict(results)[0] else 1
+
+
+_IGNORED_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")  # pytest reads them in every process it starts
+
+
+@contextmanager
+def _hermetic_pytest():
+    """The suite as the kit defines it, whatever the environment: no PYTEST_ADDOPTS (`-x` stopped a run at its
+    first failure and `--reruns` would pass a system that fails only sometimes), no PYTEST_PLUGINS and no pytest
+    plugins other than the kit's own (caaad.plugin, pytest-bdd, and xdist for -n), however many are installed. The environment is
+    also what xdist's workers start with; it is given back afterwards."""
+    saved = {name: os.environ.get(name) for name in (*_IGNORED_ENV, "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
+    for name in _IGNORED_ENV:
+        if os.environ.pop(name, "").strip():
+            print(f"caaad: {name}={saved[name]!r} is ignored: caaad run takes its own options and plugins only",
+                  file=sys.stderr)
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _check_system(adapter_spec: str) -> None:

@@ -27,6 +27,7 @@ import argparse
 import copy
 import gc
 import json
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -145,8 +146,10 @@ def main(argv: list[str]) -> int:
         parser.error(f"--trace runs the reference system ({DEFAULT_ADAPTER}) alone")
     reference = json.loads(args.reach.read_text(encoding="utf-8")) if args.reach else None
     plugin = Systems(adapters, args.base, trace=args.trace, reference=reference)
-    # `caaad run`'s own pytest arguments (caaad/runner.py), without its terminal plugin.
-    code = pytest.main([str(steps_dir() / "suite.py"), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:xdist",
+    # `caaad run`'s own plugins only (caaad/cli.py, _hermetic_pytest), without its terminal plugin.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    code = pytest.main([str(steps_dir() / "suite.py"), "-p", "caaad.plugin", "-p", "pytest_bdd.plugin",
+                        "-p", "no:cacheprovider", "-p", "no:terminal",
                         "-W", "ignore::pytest.PytestAssertRewriteWarning", "--strict-markers"], plugins=[plugin])
     return 0 if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) else int(code)
 

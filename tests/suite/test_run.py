@@ -17,8 +17,8 @@ from caaad.specload import load_spec
 HERE = Path(__file__).resolve().parent
 
 
-def caaad_run(*args, features: Path | None = None, out: Path, path: Path | None = None):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), path and str(path),
+def caaad_run(*args, features: Path | None = None, out: Path, path: Path | None = None, env: dict | None = None):
+    env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), path and str(path),
                                                                      os.environ.get("PYTHONPATH")]))}
     if features:
         env["CAAAD_FEATURES_DIR"] = str(features)
@@ -38,6 +38,26 @@ def caaad_run_in_process(capsys, monkeypatch, *args, out: Path):
     printed = capsys.readouterr()
     assert "Traceback" not in printed.out + printed.err
     return code, printed, (out / "results.json").is_file()
+
+
+# A pytest plugin that keeps only the first scenario: were it loaded, a failing system could pass.
+FIRST_ONLY = "def pytest_collection_modifyitems(items):\n    del items[1:]\n"
+
+
+def test_the_environment_cannot_change_what_runs(tmp_path):
+    (tmp_path / "first_only.py").write_text(FIRST_ONLY)
+    info = tmp_path / "first_only-1.0.dist-info"  # an installed plugin, as pytest would load it unasked
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: first-only\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pytest11]\nfirst_only = first_only\n")
+    done, results = caaad_run("--adapter", "mutants:RefundToBalance", "-k", "混合支付", out=tmp_path / "out", path=tmp_path,
+                              env={"PYTEST_ADDOPTS": "-x", "PYTEST_PLUGINS": "first_only"})
+    assert done.returncode == 1 and len(results["scenarios"]) == 4, [s["name"] for s in results["scenarios"]]
+    assert {s["outcome"] for s in results["scenarios"]} == {"failed"}  # the balance is no payment path of these
+    assert done.stderr.splitlines() == [
+        "caaad: PYTEST_ADDOPTS='-x' is ignored: caaad run takes its own options and plugins only",
+        "caaad: PYTEST_PLUGINS='first_only' is ignored: caaad run takes its own options and plugins only"]
+    assert results["adapter"]["spec"] == "mutants:RefundToBalance"
 
 
 def outcomes(results: dict) -> dict[str, str]:
