@@ -648,8 +648,7 @@ def cmd_run(args) -> int:
         stale.unlink(missing_ok=True)  # whatever is in --out afterwards is this run's
     # pytest's terminal output is replaced by the kit's (caaad/progress.py): its "N skipped" and its
     # warnings contradicted the kit's own outcomes.
-    pytest_args = [str(steps_dir() / "suite.py"), "-p", "caaad.plugin", "-p", "pytest_bdd.plugin",
-                   "--adapter", args.adapter, "--profile", args.profile,
+    pytest_args = [str(steps_dir() / "suite.py"), *SUITE_PYTEST_ARGS, "--adapter", args.adapter, "--profile", args.profile,
                    "--caaad-results", str(results_path), "-p", "no:cacheprovider", "-p", "no:terminal",
                    "-W", "ignore::pytest.PytestAssertRewriteWarning", "--strict-markers"]
     pytest_args += ["--scenario-timeout", args.scenario_timeout, "--run-timeout", args.run_timeout]
@@ -692,6 +691,11 @@ def cmd_run(args) -> int:
 
 
 _IGNORED_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")  # pytest reads them in every process it starts
+# The suite's own configuration, whoever runs it: no ini file (pytest would take the first pytest.ini, tox.ini or
+# [tool.pytest.ini_options] above the installed kit, e.g. in the project holding the venv: its addopts or
+# filterwarnings would change the run), the steps folder as rootdir (so scenario ids read "suite.py::test_…"
+# wherever the kit is installed), and only the kit's plugins (with autoloading off: _hermetic_pytest).
+SUITE_PYTEST_ARGS = ("-c", os.devnull, "--rootdir", str(steps_dir()), "-p", "caaad.plugin", "-p", "pytest_bdd.plugin")
 
 
 @contextmanager

@@ -132,6 +132,7 @@ class Systems:
 
 
 def main(argv: list[str]) -> int:
+    from caaad.cli import SUITE_PYTEST_ARGS
     from caaad.contract.loading import DEFAULT_ADAPTER
     from caaad.paths import steps_dir
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -146,10 +147,9 @@ def main(argv: list[str]) -> int:
         parser.error(f"--trace runs the reference system ({DEFAULT_ADAPTER}) alone")
     reference = json.loads(args.reach.read_text(encoding="utf-8")) if args.reach else None
     plugin = Systems(adapters, args.base, trace=args.trace, reference=reference)
-    # `caaad run`'s own plugins only (caaad/cli.py, _hermetic_pytest), without its terminal plugin.
+    # `caaad run`'s own configuration and plugins (caaad/cli.py, _hermetic_pytest), without its terminal plugin.
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    code = pytest.main([str(steps_dir() / "suite.py"), "-p", "caaad.plugin", "-p", "pytest_bdd.plugin",
-                        "-p", "no:cacheprovider", "-p", "no:terminal",
+    code = pytest.main([str(steps_dir() / "suite.py"), *SUITE_PYTEST_ARGS, "-p", "no:cacheprovider", "-p", "no:terminal",
                         "-W", "ignore::pytest.PytestAssertRewriteWarning", "--strict-markers"], plugins=[plugin])
     return 0 if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) else int(code)
 

@@ -45,6 +45,7 @@ FIRST_ONLY = "def pytest_collection_modifyitems(items):\n    del items[1:]\n"
 
 
 def test_the_environment_cannot_change_what_runs(tmp_path):
+    """Neither pytest's variables nor its installed plugins nor an ini file around the kit take part in a run."""
     (tmp_path / "first_only.py").write_text(FIRST_ONLY)
     info = tmp_path / "first_only-1.0.dist-info"  # an installed plugin, as pytest would load it unasked
     info.mkdir()
@@ -58,6 +59,9 @@ def test_the_environment_cannot_change_what_runs(tmp_path):
         "caaad: PYTEST_ADDOPTS='-x' is ignored: caaad run takes its own options and plugins only",
         "caaad: PYTEST_PLUGINS='first_only' is ignored: caaad run takes its own options and plugins only"]
     assert results["adapter"]["spec"] == "mutants:RefundToBalance"
+    # No ini file above the kit configures the run (here the checkout's pyproject.toml): the steps folder is the
+    # rootdir, so a scenario's id is the same wherever the kit is installed.
+    assert all(s["id"].startswith("suite.py::test_") for s in results["scenarios"]), results["scenarios"][0]["id"]
 
 
 def outcomes(results: dict) -> dict[str, str]:
