@@ -646,11 +646,8 @@ def cmd_run(args) -> int:
     report_path, html_path = out / "report.md", out / "report.html"
     for stale in (results_path, junit_path, report_path, html_path):
         stale.unlink(missing_ok=True)  # whatever is in --out afterwards is this run's
-    # pytest's terminal output is replaced by the kit's (caaad/progress.py): its "N skipped" and its
-    # warnings contradicted the kit's own outcomes.
-    pytest_args = [str(steps_dir() / "suite.py"), *SUITE_PYTEST_ARGS, "--adapter", args.adapter, "--profile", args.profile,
-                   "--caaad-results", str(results_path), "-p", "no:cacheprovider", "-p", "no:terminal",
-                   "-W", "ignore::pytest.PytestAssertRewriteWarning", "--strict-markers"]
+    pytest_args = [*suite_pytest_args(), "--adapter", args.adapter, "--profile", args.profile,
+                   "--caaad-results", str(results_path)]
     pytest_args += ["--scenario-timeout", args.scenario_timeout, "--run-timeout", args.run_timeout]
     if args.timeout:
         os.environ[TIMEOUT_ENV] = args.timeout  # read by every HttpAdapter, also in xdist workers
@@ -663,7 +660,7 @@ def cmd_run(args) -> int:
     if args.workers:
         pytest_args += ["-p", "xdist.plugin"]
     monitor = RunMonitor(verbose=args.verbose, progress=not args.quiet and wants_progress_line(sys.stdout))
-    with _hermetic_pytest():
+    with hermetic_pytest():
         code = pytest.main(pytest_args, plugins=[monitor])
     if monitor.collect_errors:
         results_path.unlink(missing_ok=True)
@@ -691,19 +688,26 @@ def cmd_run(args) -> int:
 
 
 _IGNORED_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")  # pytest reads them in every process it starts
-# The suite's own configuration, whoever runs it: no ini file (pytest would take the first pytest.ini, tox.ini or
-# [tool.pytest.ini_options] above the installed kit, e.g. in the project holding the venv: its addopts or
-# filterwarnings would change the run), the steps folder as rootdir (so scenario ids read "suite.py::test_…"
-# wherever the kit is installed), and only the kit's plugins (with autoloading off: _hermetic_pytest).
-SUITE_PYTEST_ARGS = ("-c", os.devnull, "--rootdir", str(steps_dir()), "-p", "caaad.plugin", "-p", "pytest_bdd.plugin")
+
+
+def suite_pytest_args() -> list[str]:
+    """pytest's arguments for the suite as the kit defines it, whoever runs it (caaad run, tests/suite/batch.py):
+    no ini file (pytest would take the first pytest.ini, tox.ini or [tool.pytest.ini_options] above the installed
+    kit, e.g. in the project holding the venv: its addopts or filterwarnings would change the run), the steps
+    folder as rootdir (so scenario ids read "suite.py::test_…" wherever the kit is installed), only the kit's
+    plugins (with autoloading off: hermetic_pytest), and no terminal plugin: the kit's own output replaces
+    pytest's, whose "N skipped" and warnings contradicted the kit's outcomes."""
+    return [str(steps_dir() / "suite.py"), "-c", os.devnull, "--rootdir", str(steps_dir()),
+            "-p", "caaad.plugin", "-p", "pytest_bdd.plugin", "-p", "no:cacheprovider", "-p", "no:terminal",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--strict-markers"]
 
 
 @contextmanager
-def _hermetic_pytest():
+def hermetic_pytest():
     """The suite as the kit defines it, whatever the environment: no PYTEST_ADDOPTS (`-x` stopped a run at its
-    first failure and `--reruns` would pass a system that fails only sometimes), no PYTEST_PLUGINS and no pytest
-    plugins other than the kit's own (caaad.plugin, pytest-bdd, and xdist for -n), however many are installed. The environment is
-    also what xdist's workers start with; it is given back afterwards."""
+    first failure and `--reruns` would pass a system that fails only sometimes), no PYTEST_PLUGINS and no
+    pytest plugins other than the kit's own (caaad.plugin, pytest-bdd, and xdist for -n), however many are
+    installed. The environment is also what xdist's workers start with; it is given back afterwards."""
     saved = {name: os.environ.get(name) for name in (*_IGNORED_ENV, "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
     for name in _IGNORED_ENV:
         if os.environ.pop(name, "").strip():

@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -49,13 +49,15 @@ class Contract:
         whose answers are all valid never imports jsonschema (0.3 s of each process)."""
         if (op, part) not in self._slow:
             from jsonschema import Draft202012Validator
-            if "registry" not in self._slow:
-                from referencing import Registry
-                from referencing.jsonschema import DRAFT202012
-                self._slow["registry"] = Registry().with_resource(
-                    BASE_URI + "contract.json", DRAFT202012.create_resource(dict(self._document)))
-            self._slow[op, part] = Draft202012Validator(self._schemas[op, part], registry=self._slow["registry"])
+            self._slow[op, part] = Draft202012Validator(self._schemas[op, part], registry=self._registry)
         return self._slow[op, part]
+
+    @cached_property
+    def _registry(self):
+        """contract.json as jsonschema's `referencing` resolves the operation schemas' references."""
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+        return Registry().with_resource(BASE_URI + "contract.json", DRAFT202012.create_resource(dict(self._document)))
 
     @property
     def core_operations(self) -> list[str]:

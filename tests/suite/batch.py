@@ -18,16 +18,16 @@ cascade.run_all starts one such process per worker.
     batch.py BASE --reach REACH.json NAME=... [...]     # each system runs only the scenarios it can change
 
 With --trace, the reference system runs traced (reach.TracedReference) and each scenario's report entry is
-kept with the reference_impl functions it called. With --reach (the reach.json of a traced run of the reference system), a system that replaces
-functions of the reference (reach.replaced) runs only the scenarios in which the reference called one of
-them; every other scenario takes the reference's entry, which is what it would have given.
+kept with the reference_impl functions it called. With --reach (the reach.json of a traced run of the
+reference system), a system that replaces functions of the reference (reach.replaced) runs only the scenarios
+in which the reference called one of them; every other scenario takes the reference's entry, which is what it
+would have given.
 """
 
 import argparse
 import copy
 import gc
 import json
-import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -132,9 +132,8 @@ class Systems:
 
 
 def main(argv: list[str]) -> int:
-    from caaad.cli import SUITE_PYTEST_ARGS
+    from caaad.cli import hermetic_pytest, suite_pytest_args
     from caaad.contract.loading import DEFAULT_ADAPTER
-    from caaad.paths import steps_dir
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", type=Path)
     parser.add_argument("runs", nargs="+", metavar="NAME=MODULE:CLASS")
@@ -145,12 +144,13 @@ def main(argv: list[str]) -> int:
     adapters = dict(run.partition("=")[::2] for run in args.runs)
     if args.trace and set(adapters.values()) != {DEFAULT_ADAPTER}:
         parser.error(f"--trace runs the reference system ({DEFAULT_ADAPTER}) alone")
-    reference = json.loads(args.reach.read_text(encoding="utf-8")) if args.reach else None
+    try:
+        reference = json.loads(args.reach.read_text(encoding="utf-8")) if args.reach else None
+    except (OSError, ValueError) as e:
+        parser.error(f"--reach {args.reach}: {e}")
     plugin = Systems(adapters, args.base, trace=args.trace, reference=reference)
-    # `caaad run`'s own configuration and plugins (caaad/cli.py, _hermetic_pytest), without its terminal plugin.
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    code = pytest.main([str(steps_dir() / "suite.py"), *SUITE_PYTEST_ARGS, "-p", "no:cacheprovider", "-p", "no:terminal",
-                        "-W", "ignore::pytest.PytestAssertRewriteWarning", "--strict-markers"], plugins=[plugin])
+    with hermetic_pytest():  # `caaad run`'s own arguments, plugins and environment
+        code = pytest.main(suite_pytest_args(), plugins=[plugin])
     return 0 if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) else int(code)
 
 

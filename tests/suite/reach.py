@@ -139,14 +139,14 @@ class Tracer:
 
     @contextmanager
     def on(self) -> Iterator[None]:
-        before = sys.gettrace()
+        before, before_threads = sys.gettrace(), threading.gettrace()
         sys.settrace(self._call)
         threading.settrace(self._call)
         try:
             yield
         finally:
             sys.settrace(before)
-            threading.settrace(None)
+            threading.settrace(before_threads)
 
     def clear(self) -> None:
         self.codes = set()
