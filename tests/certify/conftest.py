@@ -5,12 +5,12 @@ import fcntl
 import hashlib
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+import launch
 
 from caaad import outcomes
 from caaad.cli import main
@@ -51,11 +51,11 @@ def runs(tmp_path_factory):
 def _run_once(profile: str, base: Path) -> Path:
     out, ran_once = base / profile, base / f"{profile}.done"
     if not ran_once.is_file():
-        args = [sys.executable, "-m", "caaad", "run", "--profile", profile, "--out", str(out)]
+        args = ["run", "--profile", profile, "--out", out]
         if ADAPTER[profile]:
             args += ["--adapter", ADAPTER[profile]]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
-        ran = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+        ran = launch.caaad(*args, env=env)
         assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-2000:]
         ran_once.touch()
     return out

@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+import launch
 from caaad import cli
 from caaad.contract import (AdapterFailure, AdapterLoadError, ContractClient, ContractViolation, check_adapter,
                             load_adapter, load_contract)
@@ -395,7 +396,7 @@ SERVE_TOKEN = "test-token-0123456789"  # caaad_serve's --token; sent by every ca
 def caaad(*args, env=None, timeout=60):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SUITE_DIR), os.environ.get("PYTHONPATH")])),
            "CAAAD_HTTP_TOKEN": SERVE_TOKEN, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "caaad", *args], capture_output=True, text=True, env=env, timeout=timeout)
+    return launch.caaad(*args, env=env, timeout=timeout)
 
 
 def caaad_run(url, out, *args, env=None):

@@ -10,8 +10,6 @@ waits (hang, trickle) waits HOLD_S, beyond SAFETY_S: were a limit not applied, t
 import json
 import os
 import re
-import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +17,7 @@ from contextlib import ExitStack
 
 import pytest
 
+import launch
 from httpfakes import CONTRACT, HOLD_S, PERSONAL, FakeVendor, free_port, running
 
 SCENARIOS = "混合支付"  # four scenarios, each creates parties and a product, then places an order
@@ -67,8 +66,8 @@ def within_bound(runs, run) -> bool:
 
 def caaad_run(url, out, *args):
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "caaad", "run", "--adapter", url, "--out", str(out), "-k", SCENARIOS, *args],
-                          capture_output=True, text=True, timeout=SAFETY_S, env={**os.environ, "CAAAD_HTTP_TOKEN": ""})
+    done = launch.caaad("run", "--adapter", url, "--out", out, "-k", SCENARIOS, *args, timeout=SAFETY_S,
+                        env={**os.environ, "CAAAD_HTTP_TOKEN": ""})
     return done, time.monotonic() - started, out
 
 

@@ -3,10 +3,9 @@
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+import launch
 from caaad.paths import features_dir, steps_dir
 
 pytest_plugins = ["pytester"]
@@ -125,9 +124,7 @@ def test_a_step_without_definition_is_reported_as_before(tmp_path):
     text = path.read_text(encoding="utf-8")
     step = next(line for line in text.splitlines() if line.strip().startswith("假如"))
     path.write_text(text.replace(step, step.replace("假如", "假如 没有定义的步骤", 1), 1), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "caaad", "run", "--out", str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "CAAAD_FEATURES_DIR": str(features)})
+    done = launch.caaad("run", "--out", tmp_path / "out", env={**os.environ, "CAAAD_FEATURES_DIR": str(features)})
     assert done.returncode == 1, done.stdout + done.stderr
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     broken = [s for s in results["scenarios"] if s["outcome"] != "passed"]

@@ -2,22 +2,19 @@
 operation still to connect (or not_tested), never as passed."""
 
 import ast
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+import launch
 from caaad.contract import load_contract
 from test_run import caaad_run
 
 
 def caaad(*args):
-    done = subprocess.run([sys.executable, "-m", "caaad", *map(str, args)], capture_output=True, text=True,
-                          env=dict(os.environ), timeout=60)
+    done = launch.caaad(*args, timeout=60)
     assert "Traceback" not in done.stdout + done.stderr
     return done
 

@@ -4,10 +4,10 @@ editing NEW's results.json, as a newer kit version would write it."""
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
+
+import launch
 
 from test_run import HERE, caaad_run
 
@@ -30,8 +30,7 @@ def runs(tmp_path_factory):
 
 def caaad_diff(*args):
     env = {**os.environ, "PYTHONPATH": str(HERE)}
-    done = subprocess.run([sys.executable, "-m", "caaad", "diff", *map(str, args)], capture_output=True, text=True,
-                          env=env, timeout=60)
+    done = launch.caaad("diff", *args, env=env, timeout=60)
     assert "Traceback" not in done.stdout + done.stderr
     return done
 

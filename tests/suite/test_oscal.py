@@ -3,11 +3,11 @@ compliance-trestle's OSCAL models (generated from NIST's official OSCAL JSON sch
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 import yaml
+
+import launch
 from pydantic import ValidationError
 
 from test_reports import failing_run  # noqa: F401  (the fixture: a run of mutants:RefundToBalance)
@@ -19,8 +19,7 @@ def evidence_file(results_path, folder):
     """The run's evidence template (the profile all) with the items of 5.1.1.a-1 decided: E1 accepted with an
     artefact, E2 left pending; the others stay pending."""
     path = folder / "evidence.yaml"
-    done = subprocess.run([sys.executable, "-m", "caaad", "evidence", "template", "--profile", "all", "--results",
-                           str(results_path), "--out", str(path)], capture_output=True, text=True, timeout=60)
+    done = launch.caaad("evidence", "template", "--profile", "all", "--results", results_path, "--out", path, timeout=60)
     assert done.returncode == 0, done.stderr
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     entry = next(e for e in data["obligations"] if e["obligation"] == "5.1.1.a-1")
@@ -32,8 +31,7 @@ def evidence_file(results_path, folder):
 
 def export(*args):
     env = {**os.environ, "PYTHONPATH": str(HERE)}
-    done = subprocess.run([sys.executable, "-m", "caaad", "export", "oscal", *map(str, args)], capture_output=True,
-                          text=True, env=env, timeout=60)
+    done = launch.caaad("export", "oscal", *args, env=env, timeout=60)
     assert "Traceback" not in done.stdout + done.stderr
     return done
 

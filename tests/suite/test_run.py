@@ -4,12 +4,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
+import launch
 
 from caaad.paths import features_dir, spec_dir
 from caaad.specload import load_spec
@@ -17,13 +17,13 @@ from caaad.specload import load_spec
 HERE = Path(__file__).resolve().parent
 
 
-def caaad_run(*args, features: Path | None = None, out: Path, path: Path | None = None, env: dict | None = None):
+def caaad_run(*args, features: Path | None = None, out: Path, path: Path | None = None, env: dict | None = None,
+              fresh: bool = False):
     env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), path and str(path),
                                                                      os.environ.get("PYTHONPATH")]))}
     if features:
         env["CAAAD_FEATURES_DIR"] = str(features)
-    done = subprocess.run([sys.executable, "-m", "caaad", "run", "--out", str(out), *args],
-                          capture_output=True, text=True, env=env, timeout=300)
+    done = launch.caaad("run", "--out", out, *args, env=env, fresh=fresh)
     assert "Traceback" not in done.stdout + done.stderr
     results = out / "results.json"
     return done, (json.loads(results.read_text(encoding="utf-8")) if results.is_file() else None)
@@ -52,7 +52,7 @@ def test_the_environment_cannot_change_what_runs(tmp_path):
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: first-only\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text("[pytest11]\nfirst_only = first_only\n")
     done, results = caaad_run("--adapter", "mutants:RefundToBalance", "-k", "混合支付", out=tmp_path / "out", path=tmp_path,
-                              env={"PYTEST_ADDOPTS": "-x", "PYTEST_PLUGINS": "first_only"})
+                              env={"PYTEST_ADDOPTS": "-x", "PYTEST_PLUGINS": "first_only"}, fresh=True)
     assert done.returncode == 1 and len(results["scenarios"]) == 4, [s["name"] for s in results["scenarios"]]
     assert {s["outcome"] for s in results["scenarios"]} == {"failed"}  # the balance is no payment path of these
     assert done.stderr.splitlines() == [
