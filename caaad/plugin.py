@@ -138,8 +138,13 @@ def _scenario_of(item):
 
 
 def _location(scenario) -> str:
-    path = Path(scenario.feature.filename).resolve()
-    return f"features/{path.relative_to(features_dir().resolve()).as_posix()}:{scenario.line_number}"
+    return f"{_feature_file(scenario.feature.filename, features_dir())}:{scenario.line_number}"
+
+
+@lru_cache(maxsize=64)
+def _feature_file(filename: str, features: Path) -> str:
+    """features/… of a feature file, resolved once per file rather than once per scenario."""
+    return f"features/{Path(filename).resolve().relative_to(features.resolve()).as_posix()}"
 
 
 @pytest.fixture

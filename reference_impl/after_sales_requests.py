@@ -113,7 +113,7 @@ class Requests:
         record, order = case.record, case.order
         case.books["remedy"] = remedy
         products = self.products(order, record["lines"])
-        promised = self.rules.return_freight_promised(p["free_return_shipping"] for p in products)
+        promised = self.rules.return_freight_promised(tuple(p["free_return_shipping"] for p in products))
         freight = self.rules.freight_legs(record["ground"], remedy, promised)
         record["freight"] = {"outbound_leg": freight.outbound_leg, "return_leg": freight.return_leg,
                              "reshipment_leg": freight.reshipment_leg}

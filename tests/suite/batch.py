@@ -18,16 +18,19 @@ cascade.run_all starts one such process per worker.
     batch.py BASE --reach REACH.json NAME=... [...]     # each system runs only the scenarios it can change
 
 With --trace, the reference system runs traced (reach.TracedReference) and each scenario's report entry is
-kept with the reference_impl functions it called. With --reach (the reach.json of a traced run of the
-reference system), a system that replaces functions of the reference (reach.replaced) runs only the scenarios
-in which the reference called one of them; every other scenario takes the reference's entry, which is what it
-would have given.
+kept with the reference_impl functions it called (reach.json) and the calls of its rules (answers.pickle).
+With --reach (the reach.json of a traced run of the reference system, answers.pickle beside it), a system that
+replaces functions of the reference (reach.replaced) runs only the scenarios in which the reference called a
+method it replaces or a rule it swaps for one that answers otherwise (reach.changeable); every other scenario
+takes the reference's entry, which is what it would have given. Only the scenario functions a system runs are
+parametrized with it, so that a hundred systems do not collect twenty thousand scenarios to run three thousand.
 """
 
 import argparse
 import copy
 import gc
 import json
+import pickle
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,8 +40,14 @@ import pytest
 
 import reach
 
+
+def _function(own: str) -> str:
+    """The scenario function of a scenario's node id: an outline's examples share one."""
+    return own.partition("[")[0]
+
 EXIT_FILE = "exit_code"
 REACH_FILE = "reach.json"
+ANSWERS_FILE = "answers.pickle"  # beside reach.json: the reference rules' calls (reach.Answers)
 TRACED = "reach:TracedReference"  # what runs, with --trace, for the reference system
 SYSTEM = "caaad_system"  # the fixture that selects the system of each scenario
 
@@ -46,13 +55,21 @@ SYSTEM = "caaad_system"  # the fixture that selects the system of each scenario
 class Systems:
     """A pytest plugin: every scenario once per system (or those it can change), and one results.json per system."""
 
-    def __init__(self, adapters: dict[str, str], base: Path, trace: bool = False, reference: dict | None = None):
+    def __init__(self, adapters: dict[str, str], base: Path, trace: bool = False, reference: dict | None = None,
+                 answers: reach.Answers | None = None):
         self.adapters, self.base = adapters, base
-        self.trace, self.reference = trace, reference
+        self.trace, self.reference, self.answers = trace, reference, answers
         self.scenario_of: dict[str, tuple[str, str]] = {}  # item node id → (system, node id of a run of that system)
         self.called: dict[str, list[str]] = {}  # traced: own node id → reference_impl functions called
+        self.rule_calls: dict[str, list[reach.Call]] = {}  # traced: own node id → calls of the reference's rules
         self.collectors: dict = {}
         self.started = datetime.now(timezone.utc)
+        # With a traced reference run: the scenarios each system can change (reach.py), and the scenario functions
+        # (an outline's examples are one function) each has one of, so that only those are parametrized with it.
+        self.changeable = None if reference is None else {
+            name: reach.changeable(adapter, reference, answers) for name, adapter in adapters.items()}
+        self.functions = None if reference is None else {
+            name: {_function(own) for own in changeable} for name, changeable in self.changeable.items()}
 
     @pytest.hookimpl(trylast=True)  # after the kit's, whose one collector for the session this one replaces
     def pytest_configure(self, config):
@@ -62,7 +79,10 @@ class Systems:
 
     def pytest_generate_tests(self, metafunc):
         if SYSTEM in metafunc.fixturenames:  # every scenario of the suite (autouse)
-            metafunc.parametrize(SYSTEM, list(self.adapters), indirect=True)
+            function = metafunc.definition.nodeid
+            traced = self.reference is not None and any(_function(own) == function for own in self.reference)
+            metafunc.parametrize(SYSTEM, [name for name in self.adapters
+                                          if not traced or function in self.functions[name]], indirect=True)
 
     @pytest.fixture(autouse=True)
     def caaad_system(self, request):
@@ -70,33 +90,42 @@ class Systems:
         request.config.option.adapter = TRACED if self.trace else self.adapters[request.param]
 
     def pytest_collection_modifyitems(self, items):
+        kept, left = [], []
         for item in items:
             name = item.callspec.params[SYSTEM]
+            if name not in self.adapters:  # a scenario function no system can change (an empty parameter set)
+                left.append(item)
+                continue
             # The id pytest gives the scenario in a run of one system: the system's part of the id taken out.
             ids = item.callspec.id.split("-")
             ids.remove(name)
             own = f"{item.nodeid.partition('[')[0]}[{'-'.join(ids)}]" if ids else item.nodeid.partition("[")[0]
             self.scenario_of[item.nodeid] = name, own
+            if self.reference is None or own in self.changeable[name] or own not in self.reference:
+                kept.append(item)
+            else:  # another example of an outline the system changes
+                left.append(item)
+        if left:
+            items[:] = kept
+            left[0].config.hook.pytest_deselected(items=left)
         if self.reference is not None:
-            self._leave_out_what_cannot_change(items)
+            self._take_the_reference_entries(kept)
         # The collected suite lives as long as the session: out of the garbage collector's way, whose passes
         # otherwise walk it again and again, more often the more systems there are.
         gc.collect()
         gc.freeze()
 
-    def _leave_out_what_cannot_change(self, items) -> None:
-        changeable = {name: reach.changeable(adapter, self.reference) for name, adapter in self.adapters.items()}
-        kept, left = [], []
-        for item in items:
-            name, own = self.scenario_of[item.nodeid]
-            if own in changeable[name] or own not in self.reference:
-                kept.append(item)
-            else:
-                left.append(item)
-                self.collectors[name].scenarios[own] = copy.deepcopy(self.reference[own]["entry"])
-        if left:
-            items[:] = kept
-            left[0].config.hook.pytest_deselected(items=left)
+    def _take_the_reference_entries(self, kept) -> None:
+        """Each scenario a system does not run takes the reference's entry; every system has every scenario."""
+        running = {self.scenario_of[item.nodeid] for item in kept}
+        every = set(self.reference) | {own for _, own in running}
+        for name, collector in self.collectors.items():
+            for own in sorted(every):
+                if (name, own) in running:
+                    continue
+                if own not in self.reference:
+                    raise pytest.UsageError(f"{own}: not in the traced reference run; {REACH_FILE} is of another suite")
+                collector.scenarios[own] = copy.deepcopy(self.reference[own]["entry"])
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
@@ -104,7 +133,8 @@ class Systems:
             return (yield)
         reach.TRACER.clear()
         result = yield
-        self.called[self.scenario_of[item.nodeid][1]] = reach.TRACER.keys()
+        own = self.scenario_of[item.nodeid][1]
+        self.called[own], self.rule_calls[own] = reach.TRACER.keys(), reach.TRACER.calls
         return result
 
     def pytest_runtest_logreport(self, report):
@@ -123,12 +153,14 @@ class Systems:
                                     profile=session.config.getoption("profile"), started=self.started, finished=finished)
             out = self.base / name
             out.mkdir(parents=True, exist_ok=True)
-            (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+            # Not indented as caaad run writes it: json's C encoder does not indent, and this is read by programs.
+            (out / "results.json").write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
             (out / EXIT_FILE).write_text("0" if verdict(results)[0] else "1", encoding="ascii")
             if self.trace:
                 traced = {own: {"called": called, "entry": collector.scenarios[own]}
                           for own, called in self.called.items() if own in collector.scenarios}
                 (out / REACH_FILE).write_text(json.dumps(traced, ensure_ascii=False), encoding="utf-8")
+                reach.Answers.of_run({own: self.rule_calls[own] for own in traced}).dump(out / ANSWERS_FILE)
 
 
 def main(argv: list[str]) -> int:
@@ -146,9 +178,10 @@ def main(argv: list[str]) -> int:
         parser.error(f"--trace runs the reference system ({DEFAULT_ADAPTER}) alone")
     try:
         reference = json.loads(args.reach.read_text(encoding="utf-8")) if args.reach else None
-    except (OSError, ValueError) as e:
+        answers = reach.Answers.load(args.reach.parent / ANSWERS_FILE) if args.reach else None
+    except (OSError, ValueError, pickle.UnpicklingError) as e:
         parser.error(f"--reach {args.reach}: {e}")
-    plugin = Systems(adapters, args.base, trace=args.trace, reference=reference)
+    plugin = Systems(adapters, args.base, trace=args.trace, reference=reference, answers=answers)
     with hermetic_pytest():  # `caaad run`'s own arguments, plugins and environment
         code = pytest.main(suite_pytest_args(), plugins=[plugin])
     return 0 if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) else int(code)

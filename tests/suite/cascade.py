@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 import reach
-from batch import EXIT_FILE, REACH_FILE
+from batch import ANSWERS_FILE, EXIT_FILE, REACH_FILE
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = "caaad.reference_impl.adapter:ReferenceAdapter"
@@ -65,7 +65,8 @@ def run_all(names: list[str], base: Path, workers: int = 2, adapters: dict[str, 
         if reach_file.is_file():
             extra = ("--reach", str(reach_file))
             traced = json.loads(reach_file.read_text(encoding="utf-8"))
-            cost = {name: len(reach.changeable(run.partition("=")[2], traced)) for name, run in runs.items()}
+            answers = reach.Answers.load(reach_file.parent / ANSWERS_FILE)
+            cost = {name: len(reach.changeable(run.partition("=")[2], traced, answers)) for name, run in runs.items()}
     # The heaviest first, each to the worker with the least so far: selected variants run unequal shares.
     shares: list[list[str]] = [[] for _ in range(min(workers, len(runs)))]
     load = [0] * len(shares)
