@@ -6,11 +6,12 @@ and teardown only to be handed the definition's StepFunctionContext.
 
 Which step definitions a test can see depends only on where it stands (its module or class: the parent
 node), so the scan is done once per parent node and session; a step then only tries the parsers of those
-definitions, and the answer for a (type, text, parent) is kept, since outlines and shared steps repeat
-texts. The answer is the context pytest would resolve the temporary fixture to: pytest-bdd sorts the
-matching definitions by their node path and pytest takes the last (the most specific); None when none
-matches, so that pytest-bdd raises StepDefinitionNotFoundError as before. Nothing else reads the temporary
-fixture (a step's target_fixture is injected after the step runs, apart from the lookup).
+definitions whose literal start the text has, and the answer for a (type, text, parent) is kept, since
+outlines and shared steps repeat texts. The answer is the context pytest would resolve the temporary
+fixture to: pytest-bdd sorts the matching definitions by their node path and pytest takes the last (the
+most specific); None when none matches, so that pytest-bdd raises StepDefinitionNotFoundError as before.
+Nothing else reads the temporary fixture (a step's target_fixture is injected after the step runs, apart
+from the lookup).
 
 This replaces `pytest_bdd.scenario.get_step_function`, a private function of pytest-bdd 9.0 (the version
 range is pinned in pyproject.toml), keeping the filters and order of `find_fixturedefs_for_step`;
@@ -29,6 +30,7 @@ from functools import lru_cache
 from inspect import signature
 from weakref import WeakKeyDictionary
 
+from pytest_bdd import parsers
 from pytest_bdd.compat import get_fixture_names, getfixturedefs
 from pytest_bdd.steps import step_function_context_registry
 
@@ -48,6 +50,20 @@ def step_definitions(fixturemanager, node) -> tuple:
                  for name in get_fixture_names(fixturemanager=fixturemanager)
                  for fixturedef in getfixturedefs(fixturemanager, name, node) or ()
                  if (context := step_function_context_registry.get(fixturedef.func)) is not None)
+
+
+@lru_cache(maxsize=None)
+def _prefix(parser) -> str:
+    """Text every step the parser matches starts with, to try its pattern only on those: a `parse` format's
+    literal text before its first field (parse matches it exactly, but for case: only its caseless start, as in
+    Chinese text); a `string` step's whole text; nothing for other parsers."""
+    if isinstance(parser, parsers.string):
+        return parser.name
+    if not isinstance(parser, parsers.parse) or "{{" in parser.name or "}}" in parser.name:
+        return ""
+    literal = parser.name.split("{", 1)[0]
+    caseless = next((i for i, c in enumerate(literal) if not c.lower() == c == c.upper()), len(literal))
+    return literal[:caseless]
 
 
 def _path(fixturedef) -> list[str]:
@@ -72,7 +88,8 @@ def install() -> None:
             if parent not in visible:
                 visible[parent] = step_definitions(fixturemanager, node)
             matching = sorted(((fixturedef, context) for fixturedef, context in visible[parent]
-                               if context.type in (None, step.type) and context.parser.is_matching(step.name)),
+                               if context.type in (None, step.type) and step.name.startswith(_prefix(context.parser))
+                               and context.parser.is_matching(step.name)),
                               key=lambda pair: _path(pair[0]))  # stable, as pytest-bdd's sort
             found[key] = matching[-1][1] if matching else None  # pytest takes a fixture's last definition
         return found[key]

@@ -5,6 +5,10 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+from pytest_bdd import parsers
+
+import caaad.steplookup
 import launch
 from caaad.paths import features_dir, steps_dir
 
@@ -148,3 +152,15 @@ def test_step_signatures_and_required_args_are_computed_once_and_stay_the_same()
     required, uncached = (importlib.import_module(m).get_required_args for m in ("pytest_bdd.scenario", "pytest_bdd.utils"))
     assert required(step) == uncached(step) == ["sut", "state", "title"]
     assert required(step) is required(step)
+
+
+@pytest.mark.parametrize("parser, text, prefix", [
+    (parsers.parse("消费者下单购买 {title}"), "消费者下单购买 玻璃花瓶", "消费者下单购买 "),
+    (parsers.parse("Order {n:d} 已签收"), "order 3 已签收", ""),  # parse ignores case: an ASCII start is not literal
+    (parsers.parse("订单 {{编号}} {n:d}"), "订单 {编号} 3", ""),  # escaped braces: no prefix is read
+    (parsers.string("消费者签收"), "消费者签收", "消费者签收"),
+    (parsers.re(r"消费者.*签收"), "消费者于今天签收", ""),
+])
+def test_only_parsers_whose_literal_start_the_text_has_are_tried(parser, text, prefix):
+    assert caaad.steplookup._prefix(parser) == prefix
+    assert parser.is_matching(text) and text.startswith(prefix)

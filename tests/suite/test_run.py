@@ -282,15 +282,15 @@ def test_base_exceptions_of_the_system_are_errors_and_the_run_completes(tmp_path
 def test_a_system_that_never_answers_is_cut_off_by_the_time_limits(tmp_path):
     """An in-process adapter looping for ever (and swallowing exceptions) must not hang the run."""
     done, results = caaad_run("--adapter", "bad_adapters:LoopsOnOrder", "-k", "混合支付 or 质量问题",
-                              "--scenario-timeout", "2", "--run-timeout", "7", out=tmp_path / "out")
+                              "--scenario-timeout", "1", "--run-timeout", "3.5", out=tmp_path / "out")
     assert done.returncode == 1
     messages = [s["message"] for s in results["scenarios"]]
     assert messages and {s["outcome"] for s in results["scenarios"]} == {"error"}
-    assert "no complete answer within 2 s (operation place_order; the scenario time limit)" in messages
-    assert "not run: the run time limit of 7 s was used up" in messages
-    allowed = (r"no complete answer within 2 s \(operation place_order; the scenario time limit\)",
-               r"no complete answer within 7 s \((operation \w+|between operations); the run time limit\)",
-               r"not run: the run time limit of 7 s was used up")
+    assert "no complete answer within 1 s (operation place_order; the scenario time limit)" in messages
+    assert "not run: the run time limit of 3.5 s was used up" in messages
+    allowed = (r"no complete answer within 1 s \(operation place_order; the scenario time limit\)",
+               r"no complete answer within 3.5 s \((operation \w+|between operations); the run time limit\)",
+               r"not run: the run time limit of 3.5 s was used up")
     assert all(any(re.fullmatch(a, m) for a in allowed) for m in messages), messages
     assert junit_counts(tmp_path / "out" / "junit.xml")["errors"] == len(messages)
 
