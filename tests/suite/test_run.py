@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import launch
+from cascade import essence
 
 from caaad.paths import features_dir, spec_dir
 from caaad.specload import load_spec
@@ -62,6 +63,24 @@ def test_the_environment_cannot_change_what_runs(tmp_path):
     # No ini file above the kit configures the run (here the checkout's pyproject.toml): the steps folder is the
     # rootdir, so a scenario's id is the same wherever the kit is installed.
     assert all(s["id"].startswith("suite.py::test_") for s in results["scenarios"]), results["scenarios"][0]["id"]
+
+
+@pytest.mark.parametrize("args", [("--adapter", "mutants:RefundToBalance", "-k", "混合支付"),
+                                  ("--adapter", "bad_adapters:LeaksPersonalData", "-k", "混合支付", "-v"),
+                                  ("--adapter", "vendor_module:Adapter",), ("-k", "没有这样的场景",)],
+                         ids=["failing", "erroring", "unloadable", "nothing selected"])
+def test_a_command_forked_by_the_tests_gives_what_a_new_interpreter_gives(tmp_path, args):
+    """tests/launch.py, through which most of these tests run caaad: exit code, both outputs and results alike."""
+    (tmp_path / "vendor_module.py").write_text("raise RuntimeError('no database')\n")
+    runs = {fresh: caaad_run(*args, out=tmp_path / str(fresh), path=tmp_path, fresh=fresh) for fresh in (True, False)}
+    (new, new_results), (forked, forked_results) = runs[True], runs[False]
+    assert forked.returncode == new.returncode
+    assert forked.stdout.replace(str(tmp_path / "False"), "OUT") == new.stdout.replace(str(tmp_path / "True"), "OUT")
+    assert forked.stderr == new.stderr
+    if new_results is None:
+        assert forked_results is None
+    else:
+        assert essence(forked.returncode, forked_results) == essence(new.returncode, new_results)
 
 
 def outcomes(results: dict) -> dict[str, str]:
