@@ -175,6 +175,8 @@ class _Pickler(pickle.Pickler):
         self.rules = rules
 
     def persistent_id(self, obj):
+        if isinstance(obj, Rules) and obj is not self.rules:  # Rules derived from the system's: what would the
+            raise pickle.PicklingError("another Rules")   # variant's be? Not replayed, so never alike.
         return "rules" if obj is self.rules else None
 
 

@@ -174,6 +174,7 @@ def test_the_systems_rules_in_a_recorded_call_are_the_variants_when_replayed():
     pickled = reach._dumps([DEFAULT_RULES, 7], DEFAULT_RULES)
     replayed = reach._Unpickler(io.BytesIO(pickled), theirs).load()
     assert replayed[0] is theirs and replayed[1] == 7
+    assert reach._dumps([theirs], DEFAULT_RULES) is None  # other Rules than the system's: not replayed
 
 
 def test_a_rule_called_without_a_recorded_call_counts_as_changed():
