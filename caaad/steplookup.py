@@ -52,7 +52,6 @@ def step_definitions(fixturemanager, node) -> tuple:
                  if (context := step_function_context_registry.get(fixturedef.func)) is not None)
 
 
-@lru_cache(maxsize=None)
 def _prefix(parser) -> str:
     """Text every step the parser matches starts with, to try its pattern only on those: a `parse` format's
     literal text before its first field (parse matches it exactly, but for case: only its caseless start, as in
@@ -74,7 +73,8 @@ def _path(fixturedef) -> list[str]:
 def install() -> None:
     if getattr(_bdd.get_step_function, "caaad_cached", False):
         return
-    # fixture manager → ({parent node id: visible step definitions}, {(type, text, parent node id): context})
+    # fixture manager → ({parent node id: visible step definitions and their prefixes},
+    #                    {(type, text, parent node id): context})
     per_session: WeakKeyDictionary = WeakKeyDictionary()
 
     def get_step_function(request, step):
@@ -86,9 +86,10 @@ def install() -> None:
         key = (step.type, step.name, parent)
         if key not in found:
             if parent not in visible:
-                visible[parent] = step_definitions(fixturemanager, node)
-            matching = sorted(((fixturedef, context) for fixturedef, context in visible[parent]
-                               if context.type in (None, step.type) and step.name.startswith(_prefix(context.parser))
+                visible[parent] = tuple((fixturedef, context, _prefix(context.parser))
+                                        for fixturedef, context in step_definitions(fixturemanager, node))
+            matching = sorted(((fixturedef, context) for fixturedef, context, prefix in visible[parent]
+                               if context.type in (None, step.type) and step.name.startswith(prefix)
                                and context.parser.is_matching(step.name)),
                               key=lambda pair: _path(pair[0]))  # stable, as pytest-bdd's sort
             found[key] = matching[-1][1] if matching else None  # pytest takes a fixture's last definition

@@ -40,16 +40,16 @@ import pytest
 
 import reach
 
-
-def _function(own: str) -> str:
-    """The scenario function of a scenario's node id: an outline's examples share one."""
-    return own.partition("[")[0]
-
 EXIT_FILE = "exit_code"
 REACH_FILE = "reach.json"
 ANSWERS_FILE = "answers.pickle"  # beside reach.json: the reference rules' calls (reach.Answers)
 TRACED = "reach:TracedReference"  # what runs, with --trace, for the reference system
 SYSTEM = "caaad_system"  # the fixture that selects the system of each scenario
+
+
+def _function(node_id: str) -> str:
+    """The scenario function of a scenario's node id: an outline's examples share one."""
+    return node_id.partition("[")[0]
 
 
 class Systems:
@@ -70,6 +70,7 @@ class Systems:
             name: reach.changeable(adapter, reference, answers) for name, adapter in adapters.items()}
         self.functions = None if reference is None else {
             name: {_function(own) for own in changeable} for name, changeable in self.changeable.items()}
+        self.traced_functions = {_function(own) for own in reference or ()}
 
     @pytest.hookimpl(trylast=True)  # after the kit's, whose one collector for the session this one replaces
     def pytest_configure(self, config):
@@ -80,7 +81,7 @@ class Systems:
     def pytest_generate_tests(self, metafunc):
         if SYSTEM in metafunc.fixturenames:  # every scenario of the suite (autouse)
             function = metafunc.definition.nodeid
-            traced = self.reference is not None and any(_function(own) == function for own in self.reference)
+            traced = function in self.traced_functions
             metafunc.parametrize(SYSTEM, [name for name in self.adapters
                                           if not traced or function in self.functions[name]], indirect=True)
 
@@ -99,7 +100,7 @@ class Systems:
             # The id pytest gives the scenario in a run of one system: the system's part of the id taken out.
             ids = item.callspec.id.split("-")
             ids.remove(name)
-            own = f"{item.nodeid.partition('[')[0]}[{'-'.join(ids)}]" if ids else item.nodeid.partition("[")[0]
+            own = f"{_function(item.nodeid)}[{'-'.join(ids)}]" if ids else _function(item.nodeid)
             self.scenario_of[item.nodeid] = name, own
             if self.reference is None or own in self.changeable[name] or own not in self.reference:
                 kept.append(item)

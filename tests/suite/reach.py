@@ -227,12 +227,16 @@ def _outcome(arguments: list, answer) -> tuple:
 
 Call = tuple[str, "bytes | None", "bytes | None"]  # rule's code_key, pickled arguments, pickled (arguments, answer) after
 
+# The code of each rule of the reference's Rules, and its code_key: what the tracer records and a replay calls.
+_RULE_KEYS = {rule.__code__: code_key(rule.__code__)
+              for rule in (getattr(DEFAULT_RULES, f.name) for f in dataclasses.fields(DEFAULT_RULES))}
+_RULE_CODES = {key: code for code, key in _RULE_KEYS.items()}
+
 
 class Tracer:
     """Records the code of the Python functions called while it is on (this thread and threads started meanwhile),
     and each call of the reference's rules (`Rules`) with its arguments before and after and its answer."""
 
-    _RULE_CODES = {getattr(DEFAULT_RULES, f.name).__code__ for f in dataclasses.fields(DEFAULT_RULES)}
     _NOT_REPLAYABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
     def __init__(self):
@@ -242,14 +246,14 @@ class Tracer:
     def _call(self, frame, event, arg):
         if event == "call":
             self.codes.add(frame.f_code)
-            if frame.f_code in self._RULE_CODES:
+            if frame.f_code in _RULE_KEYS:
                 return self._answer(frame)
         return None  # no line events: only calls are wanted
 
     def _answer(self, frame):
         """A local trace function for a call of a rule: records it when it returns."""
         code = frame.f_code
-        key = code_key(code)
+        key = _RULE_KEYS[code]
         arguments = [frame.f_locals[name] for name in _parameters(code)]  # the objects, to pickle again after
         before = None if code.co_flags & self._NOT_REPLAYABLE else _dumps(arguments, DEFAULT_RULES)
 
@@ -292,8 +296,6 @@ class Answers:
 
     def __init__(self, calls: list[Call], scenarios: dict[str, list[int]]):
         self.calls, self.scenarios = calls, scenarios
-        self._codes = {code_key(getattr(DEFAULT_RULES, f.name).__code__): getattr(DEFAULT_RULES, f.name).__code__
-                       for f in dataclasses.fields(DEFAULT_RULES)}
 
     @classmethod
     def of_run(cls, calls_by_scenario: dict[str, list[Call]]) -> "Answers":
@@ -330,7 +332,7 @@ class Answers:
     def _replays_alike(self, function: Callable, key: str, before: bytes, after: bytes, rules: Rules) -> bool:
         try:
             arguments = _Unpickler(io.BytesIO(before), rules).load()
-            answer = _replay(function, self._codes[key], arguments)
+            answer = _replay(function, _RULE_CODES[key], arguments)
         except Exception:  # noqa: BLE001 — a rule that fails here answers otherwise than the reference's
             return False
         return _dumps(_outcome(arguments, answer), rules) == after
