@@ -180,7 +180,7 @@ def main(argv: list[str]) -> int:
     try:
         reference = json.loads(args.reach.read_text(encoding="utf-8")) if args.reach else None
         answers = reach.Answers.load(args.reach.parent / ANSWERS_FILE) if args.reach else None
-    except (OSError, ValueError, pickle.UnpicklingError) as e:
+    except (OSError, ValueError, EOFError, KeyError, TypeError, pickle.UnpicklingError) as e:  # unreadable, not ours
         parser.error(f"--reach {args.reach}: {e}")
     plugin = Systems(adapters, args.base, trace=args.trace, reference=reference, answers=answers)
     with hermetic_pytest():  # `caaad run`'s own arguments, plugins and environment
