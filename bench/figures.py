@@ -213,6 +213,8 @@ def main() -> int:
             tail = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "?"
             print("\n5. the kit's own tests")
             line(f"pytest -q (s): {tail}", elapsed, "goal 60 s")
+            for failure in [l for l in done.stdout.splitlines() if l.startswith(("FAILED ", "ERROR "))]:
+                print(f"   {failure}")  # so that a failure seen only here can be looked into
     print("\nload average at end " + " ".join(f"{x:.2f}" for x in os.getloadavg()) +
           f"; bench took {time.perf_counter() - began:.0f} s")
     return 0
