@@ -65,6 +65,16 @@ def _prefix(parser) -> str:
     return literal[:caseless]
 
 
+def _by_prefix(definitions) -> tuple[dict, int]:
+    """The definitions by their literal start (`_prefix`), each with its place in the scan order, and the length of
+    the longest start: the only definitions that can match a text are those under one of its first 0…longest
+    characters, a few dictionary lookups instead of a try of every definition."""
+    by_prefix: dict[str, list] = {}
+    for order, (fixturedef, context) in enumerate(definitions):
+        by_prefix.setdefault(_prefix(context.parser), []).append((order, fixturedef, context))
+    return by_prefix, max(map(len, by_prefix), default=0)
+
+
 def _path(fixturedef) -> list[str]:
     """pytest-bdd's sort key of a matching definition (inject_fixturedefs_for_step)."""
     return list(_bdd.iterparentnodeids(fixturedef.baseid))
@@ -73,7 +83,7 @@ def _path(fixturedef) -> list[str]:
 def install() -> None:
     if getattr(_bdd.get_step_function, "caaad_cached", False):
         return
-    # fixture manager → ({parent node id: visible step definitions and their prefixes},
+    # fixture manager → ({parent node id: visible step definitions by their prefixes},
     #                    {(type, text, parent node id): context})
     per_session: WeakKeyDictionary = WeakKeyDictionary()
 
@@ -86,13 +96,15 @@ def install() -> None:
         key = (step.type, step.name, parent)
         if key not in found:
             if parent not in visible:
-                visible[parent] = tuple((fixturedef, context, _prefix(context.parser))
-                                        for fixturedef, context in step_definitions(fixturemanager, node))
-            matching = sorted(((fixturedef, context) for fixturedef, context, prefix in visible[parent]
-                               if context.type in (None, step.type) and step.name.startswith(prefix)
-                               and context.parser.is_matching(step.name)),
-                              key=lambda pair: _path(pair[0]))  # stable, as pytest-bdd's sort
-            found[key] = matching[-1][1] if matching else None  # pytest takes a fixture's last definition
+                visible[parent] = _by_prefix(step_definitions(fixturemanager, node))
+            by_prefix, longest = visible[parent]
+            text = step.name
+            candidates = [entry for length in range(min(len(text), longest) + 1)
+                          for entry in by_prefix.get(text[:length], ())]
+            # sorted by path, and in scan order within a path, as pytest-bdd's stable sort
+            matching = sorted((_path(fixturedef), order, context) for order, fixturedef, context in candidates
+                              if context.type in (None, step.type) and context.parser.is_matching(text))
+            found[key] = matching[-1][2] if matching else None  # pytest takes a fixture's last definition
         return found[key]
 
     get_step_function.caaad_cached = True
