@@ -695,11 +695,14 @@ def suite_pytest_args() -> list[str]:
     no ini file (pytest would take the first pytest.ini, tox.ini or [tool.pytest.ini_options] above the installed
     kit, e.g. in the project holding the venv: its addopts or filterwarnings would change the run), the steps
     folder as rootdir (so scenario ids read "suite.py::test_…" wherever the kit is installed), only the kit's
-    plugins (with autoloading off: hermetic_pytest), and no terminal plugin: the kit's own output replaces
-    pytest's, whose "N skipped" and warnings contradicted the kit's outcomes."""
+    plugins (with autoloading off: hermetic_pytest), no terminal plugin: the kit's own output replaces
+    pytest's, whose "N skipped" and warnings contradicted the kit's outcomes; and asserts as Python runs them
+    (--assert=plain): every assert of the steps states its message (tests/kit/test_step_asserts.py), and the
+    message is all a result keeps (caaad.personal.vendor_line drops pytest's explanation), so rewriting the
+    step modules, again at every run where bytecode is not written, bought nothing."""
     return [str(steps_dir() / "suite.py"), "-c", os.devnull, "--rootdir", str(steps_dir()),
             "-p", "caaad.plugin", "-p", "pytest_bdd.plugin", "-p", "no:cacheprovider", "-p", "no:terminal",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--strict-markers"]
+            "--assert=plain", "--strict-markers"]
 
 
 @contextmanager

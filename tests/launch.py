@@ -4,7 +4,8 @@ About ninety of the kit's tests start a `caaad` command as a vendor or auditor w
 spent about a third of a second importing pytest, pytest-bdd, the Gherkin parser and the kit before doing
 anything. Here the command runs in a child forked from a server process (multiprocessing's "forkserver")
 that imported those modules once: only what a fresh `python -m caaad run` imports before it starts pytest,
-so nothing of the kit runs differently (the step modules, which pytest rewrites, are imported by each child).
+and the step modules, which pytest imports as plugins of the suite and, since the suite runs with --assert=plain,
+does not rewrite: so nothing of the kit runs differently.
 The child gets the test's environment, working folder and PYTHONPATH as a new interpreter would, its output
 goes to files, and it ends with the command's exit code. Tests of the process itself (pytest's variables and
 plugins in the environment, signals, servers) keep starting a real interpreter.
@@ -23,11 +24,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-# What `python -m caaad run` has imported when it calls pytest.main (caaad/cli.py cmd_run); never a module
-# pytest imports itself as a plugin or rewrites (caaad.steps.*).
+from caaad.paths import steps_dir
+
+# What `python -m caaad run` has imported when it calls pytest.main (caaad/cli.py cmd_run), and the step modules
+# (not steps/suite.py, the test module, which reads the features folder of the run's environment).
 PRELOAD = ["caaad.cli", "caaad.plugin", "caaad.contract", "caaad.junit", "caaad.progress", "caaad.results",
            "caaad.run_report", "caaad.report_html", "caaad.specload", "caaad.scenarios",
-           "caaad.reference_impl.adapter", "pytest", "pytest_bdd", "gherkin.parser", "yaml"]
+           "caaad.reference_impl.adapter", "pytest", "pytest_bdd", "gherkin.parser", "yaml",
+           *(f"caaad.steps.{path.stem}" for path in sorted(steps_dir().glob("*.py")) if path.stem not in ("__init__", "suite"))]
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)
