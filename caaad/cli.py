@@ -17,13 +17,13 @@ from pathlib import Path
 
 from . import __version__, outcomes
 from .certify.days import china_day_of, china_today, parse_day
-from .contract.http import DEFAULT_TIMEOUT, TIMEOUT_ENV
+from .contract.address import (DEFAULT_TIMEOUT, IDLE_CONNECTION_S, MAX_SESSIONS, MAX_SESSIONS_PER_CLIENT, SESSION_IDLE_S,
+                               TIMEOUT_ENV, TOKEN_ENV)
 from .contract.loading import DEFAULT_ADAPTER
 from .guard import watch_interrupts
 from .limits import DEFAULT_SCENARIO_LIMIT_S
 from .paths import steps_dir
 from .run_report import MAX_LISTED
-from .serve import IDLE_CONNECTION_S, MAX_SESSIONS, MAX_SESSIONS_PER_CLIENT, SESSION_IDLE_S, TOKEN_ENV
 from .usage import UsageError, load_clean_spec, read_input, spec_path, write_output
 
 
@@ -731,7 +731,7 @@ def _check_system(adapter_spec: str) -> None:
     """The system is opened once before any scenario: one that cannot be loaded or reached, or that speaks
     another major version of the contract, stops the run here in one line."""
     from .contract import AdapterLoadError, ContractClient, ContractError, ContractViolation, opened_adapter
-    from .contract.http import redact
+    from .contract.address import redact
     from .personal import redact_personal_data
     try:
         with opened_adapter(adapter_spec) as adapter:

@@ -28,7 +28,7 @@ def describe_adapter(adapter_spec: str) -> tuple[dict | None, str | None]:
 
 def build_results(*, scenarios, spec, adapter, profile, started, finished) -> dict:
     from .contract import load_contract
-    from .contract.http import redact
+    from .contract.address import redact
     description, describe_error = describe_adapter(adapter)
     scenarios = sorted(scenarios, key=lambda s: (s["location"], s["id"]))
     per_obligation: dict[str, list[dict]] = {}

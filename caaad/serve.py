@@ -29,15 +29,11 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+from .contract.address import IDLE_CONNECTION_S, MAX_SESSIONS, MAX_SESSIONS_PER_CLIENT, SESSION_IDLE_S, TOKEN_ENV
 from .contract.loading import DEFAULT_ADAPTER
 from .contract.schema import Contract, load_contract, one_line
 
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
-MAX_SESSIONS = 1000
-MAX_SESSIONS_PER_CLIENT = 100  # a run holds one session per worker process; the rest is slack for leaks
-SESSION_IDLE_S = 600.0  # a scenario pauses for seconds, not minutes; a crashed run's sessions go after this
-IDLE_CONNECTION_S = 30.0
-TOKEN_ENV = "CAAAD_HTTP_TOKEN"
 
 
 @dataclass
@@ -413,7 +409,7 @@ def make_server(adapter: str | Callable[[], Any] = DEFAULT_ADAPTER, host: str = 
     be loaded, OSError when the address is unusable."""
     if isinstance(adapter, str):
         from .contract.loading import load_adapter
-        from .contract.http import is_url
+        from .contract.address import is_url
         if is_url(adapter):
             from .contract.errors import AdapterLoadError
             raise AdapterLoadError("caaad serve serves a Python adapter (module:Class), not a URL")

@@ -39,12 +39,10 @@ import urllib.request
 import weakref
 from typing import Any, Callable
 
+from .address import DEFAULT_TIMEOUT, TIMEOUT_ENV, TOKEN_ENV, redact
 from .errors import AdapterLoadError
 from .schema import CONTRACT_DIR
 
-DEFAULT_TIMEOUT = 30.0
-TIMEOUT_ENV = "CAAAD_HTTP_TIMEOUT"
-TOKEN_ENV = "CAAAD_HTTP_TOKEN"  # sent as a bearer token (caaad serve's --token) unless the URL has credentials
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 _CLOSE_TIMEOUT = 5.0
 _CHUNK = 64 * 1024
@@ -58,20 +56,6 @@ class HttpFailure(Exception):
     def __init__(self, url: str, cause: str):
         self.url, self.cause = url, cause
         super().__init__(f"{url}: {cause}")
-
-
-def is_url(spec: str) -> bool:
-    return spec.lower().startswith(("http://", "https://"))
-
-
-def redact(spec: str) -> str:
-    """An adapter spec safe to print: a URL loses its user and password; anything else is unchanged."""
-    if not is_url(spec):
-        return spec
-    parts = urllib.parse.urlsplit(spec)
-    if "@" not in parts.netloc:
-        return spec
-    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def default_timeout() -> float:

@@ -5,6 +5,7 @@ import importlib
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from .address import is_url
 from .errors import AdapterLoadError
 from ..guard import describe_exception, raised_by_system
 from .schema import Contract, load_contract
@@ -20,8 +21,8 @@ def check_adapter(adapter_or_class: Any, contract: Contract | None = None) -> li
 
 def load_adapter(spec: str, contract: Contract | None = None) -> Any:
     """A new adapter instance: a fresh, isolated system under test."""
-    from .http import HttpAdapter, is_url
     if is_url(spec):
+        from .http import HttpAdapter
         return HttpAdapter(spec)
     scheme, sep, _ = spec.partition("://")
     if sep:

@@ -27,7 +27,8 @@ import launch
 from caaad import cli
 from caaad.contract import (AdapterFailure, AdapterLoadError, ContractClient, ContractViolation, check_adapter,
                             load_adapter, load_contract)
-from caaad.contract.http import HttpAdapter, HttpFailure, redact
+from caaad.contract.address import redact
+from caaad.contract.http import HttpAdapter, HttpFailure
 from caaad.contract.openapi import openapi_document, request_component, response_component
 from caaad.contract.render import render_markdown
 from caaad.reference_impl.adapter import ReferenceAdapter
@@ -181,6 +182,30 @@ def test_http_adapter_has_one_method_per_operation_and_loads_from_a_url(referenc
     assert isinstance(adapter, HttpAdapter) and check_adapter(adapter) == []
     assert adapter.describe({})["name"] == "caaad reference system"
     adapter.close()
+
+
+# In a new interpreter: the modules `caaad run` has loaded once it has opened a system and before it starts pytest.
+NETWORK_MODULES = """
+import json, sys
+from caaad import cli, plugin, results
+from caaad.contract import AdapterLoadError, opened_adapter
+try:
+    with opened_adapter(sys.argv[1]):
+        pass
+except AdapterLoadError:  # nothing serves the URL: its HttpAdapter was made and could not open a session
+    pass
+print(json.dumps(sorted(m for m in ("caaad.contract.http", "caaad.serve", "http.client", "http.server") if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("spec, loaded", [
+    ("caaad.reference_impl.adapter:ReferenceAdapter", []),
+    ("http://127.0.0.1:9/", ["caaad.contract.http", "http.client"]),
+])
+def test_the_network_modules_are_loaded_only_for_a_system_served_over_http(spec, loaded):
+    done = subprocess.run([sys.executable, "-c", NETWORK_MODULES, spec], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == loaded
 
 
 def test_sessions_are_isolated_and_end(reference):

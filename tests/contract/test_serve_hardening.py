@@ -203,10 +203,10 @@ def test_sessions_on_disk_keep_every_acknowledged_write_through_kill_9(tmp_path,
 
 def test_the_http_page_states_the_defaults_of_the_code():
     from caaad import limits, serve
-    from caaad.contract import http
+    from caaad.contract import address, http
     page = (Path(__file__).resolve().parents[2] / "docs" / "vendors" / "http.md").read_text(encoding="utf-8")
     rows = {
-        "`caaad run --timeout S` (or `CAAAD_HTTP_TIMEOUT`)": f"{http.DEFAULT_TIMEOUT:g} s",
+        "`caaad run --timeout S` (or `CAAAD_HTTP_TIMEOUT`)": f"{address.DEFAULT_TIMEOUT:g} s",
         "`caaad run --scenario-timeout S`": f"{limits.DEFAULT_SCENARIO_LIMIT_S:g} s",
         "size of one answer": f"{http.MAX_RESPONSE_BYTES // 2**20} MiB",
         "`--session-idle S`": f"{serve.SESSION_IDLE_S:g} s",
