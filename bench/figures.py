@@ -6,7 +6,10 @@ Figures, each a median of N whole processes run in turn (the order rotated each 
 of this shared machine falls on all alike), and ratios taken within this invocation:
 1. the run loop (pytest's run loop of one in-process `caaad run`) against the floor loop (the same adapter
    calls replayed on fresh ReferenceAdapters: bench_suite.py --floor), goal <= 2;
-   the whole `caaad run` process against the whole floor process, goal <= 4.
+   the whole `caaad run` process against the whole floor process, goal <= 4; where the environment sets
+   PYTHONDONTWRITEBYTECODE (this checkout's kit is an editable install, so its modules have no bytecode and are
+   compiled at every start), both processes also with bytecode cached (PYTHONPYCACHEPREFIX in the temporary
+   folder, written by a first run), as a vendor's `pip install .`, which compiles the kit, has it.
 2. the suite at k times its scenarios (features/ copied k times, scenario names suffixed; CAAAD_FEATURES_DIR),
    serial and `-n 2`: 10x against 1x (goal <= 10) and the smallest size at which `-n 2` is faster (crossover).
 3. `caaad lint` and `caaad trace --check` (goal <= 0.5 s each), `mkdocs build --strict` (goal <= 4 s).
@@ -137,13 +140,25 @@ def main() -> int:
             "mkdocs build --strict": ([str(Path(py).parent / "mkdocs"), "build", "--strict", "-q", "-d", str(tmp / "site")],
                                       dict(os.environ, NO_MKDOCS_2_WARNING="1"), passed),
         }
+        no_bytecode = os.environ.get("PYTHONDONTWRITEBYTECODE") or sys.flags.dont_write_bytecode
+        if no_bytecode:
+            env_pyc = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+            env_pyc["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+            jobs["floor process, bytecode cached"] = (jobs["floor process"][0], env_pyc, passed)
+            jobs["caaad run process, bytecode cached"] = (jobs["caaad run process"][0], env_pyc, passed)
+            for name in ("floor process, bytecode cached", "caaad run process, bytecode cached"):
+                checked(jobs[name][0], env=env_pyc, what=f"{name} (writing the bytecode)")
         times = rotated(jobs, args.reps)
         med = {name: statistics.median(values) for name, values in times.items()}
         print(f"\n1. the run against the floor (median of {args.reps}; min … max)")
-        for name in ("floor process", "caaad run process", "loop: floor process", "loop: run loop (caaad run in process)"):
+        shown = ["floor process", "caaad run process", "loop: floor process", "loop: run loop (caaad run in process)"]
+        for name in shown + (["floor process, bytecode cached", "caaad run process, bytecode cached"] if no_bytecode else []):
             line(f"{name} (s)", med[name], f"({min(times[name]):.2f} … {max(times[name]):.2f})")
         line("run loop / floor loop", med["loop: run loop (caaad run in process)"] / med["loop: floor process"], "goal <= 2", "x")
         line("whole process / whole floor process", med["caaad run process"] / med["floor process"], "goal <= 4", "x")
+        if no_bytecode:
+            line("the same, bytecode cached", med["caaad run process, bytecode cached"] / med["floor process, bytecode cached"],
+                 "goal <= 4", "x")
         print("\n3. lint, trace, site")
         for name, goal in (("caaad lint", 0.5), ("caaad trace --check", 0.5), ("mkdocs build --strict", 4)):
             line(f"{name} (s)", med[name], f"goal <= {goal} s ({min(times[name]):.2f} … {max(times[name]):.2f})")
