@@ -28,7 +28,6 @@ parametrized with it, so that a hundred systems do not collect twenty thousand s
 
 import argparse
 import copy
-import gc
 import json
 import pickle
 import sys
@@ -111,10 +110,6 @@ class Systems:
             left[0].config.hook.pytest_deselected(items=left)
         if self.reference is not None:
             self._take_the_reference_entries(kept)
-        # The collected suite lives as long as the session: out of the garbage collector's way, whose passes
-        # otherwise walk it again and again, more often the more systems there are.
-        gc.collect()
-        gc.freeze()
 
     def _take_the_reference_entries(self, kept) -> None:
         """Each scenario a system does not run takes the reference's entry; every system has every scenario."""
