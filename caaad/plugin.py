@@ -104,7 +104,7 @@ def pytest_sessionstart(session):
 def pytest_collection_finish(session):
     """Imports, the spec, the contract's schemas and every collected scenario live until the end of the run:
     frozen, the collections during the run and pytest's full ones at its end (for unraisable exceptions, which
-    only the objects made since can raise) skip them, 0.1–0.2 s of a `caaad run`. gc.unfreeze (pytest_configure)
+    only the objects made since can raise) skip them: about 0.2 s of a `caaad run`. gc.unfreeze (pytest_configure)
     gives them back to the collector for a process that goes on after pytest."""
     if _runs_suite(session.config):
         gc.freeze()
