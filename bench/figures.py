@@ -140,25 +140,24 @@ def main() -> int:
             "mkdocs build --strict": ([str(Path(py).parent / "mkdocs"), "build", "--strict", "-q", "-d", str(tmp / "site")],
                                       dict(os.environ, NO_MKDOCS_2_WARNING="1"), passed),
         }
-        no_bytecode = os.environ.get("PYTHONDONTWRITEBYTECODE") or sys.flags.dont_write_bytecode
-        if no_bytecode:
+        cached = {}  # process -> its job with bytecode cached, where the environment disables it
+        if os.environ.get("PYTHONDONTWRITEBYTECODE") or sys.flags.dont_write_bytecode:
             env_pyc = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
             env_pyc["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-            jobs["floor process, bytecode cached"] = (jobs["floor process"][0], env_pyc, passed)
-            jobs["caaad run process, bytecode cached"] = (jobs["caaad run process"][0], env_pyc, passed)
-            for name in ("floor process, bytecode cached", "caaad run process, bytecode cached"):
-                checked(jobs[name][0], env=env_pyc, what=f"{name} (writing the bytecode)")
+            for process in ("floor process", "caaad run process"):
+                cached[process] = f"{process}, bytecode cached"
+                jobs[cached[process]] = (jobs[process][0], env_pyc, passed)
+                checked(jobs[process][0], env=env_pyc, what=f"{cached[process]} (writing the bytecode)")
         times = rotated(jobs, args.reps)
         med = {name: statistics.median(values) for name, values in times.items()}
         print(f"\n1. the run against the floor (median of {args.reps}; min … max)")
         shown = ["floor process", "caaad run process", "loop: floor process", "loop: run loop (caaad run in process)"]
-        for name in shown + (["floor process, bytecode cached", "caaad run process, bytecode cached"] if no_bytecode else []):
+        for name in shown + list(cached.values()):
             line(f"{name} (s)", med[name], f"({min(times[name]):.2f} … {max(times[name]):.2f})")
         line("run loop / floor loop", med["loop: run loop (caaad run in process)"] / med["loop: floor process"], "goal <= 2", "x")
         line("whole process / whole floor process", med["caaad run process"] / med["floor process"], "goal <= 4", "x")
-        if no_bytecode:
-            line("the same, bytecode cached", med["caaad run process, bytecode cached"] / med["floor process, bytecode cached"],
-                 "goal <= 4", "x")
+        if cached:
+            line("the same, bytecode cached", med[cached["caaad run process"]] / med[cached["floor process"]], "goal <= 4", "x")
         print("\n3. lint, trace, site")
         for name, goal in (("caaad lint", 0.5), ("caaad trace --check", 0.5), ("mkdocs build --strict", 4)):
             line(f"{name} (s)", med[name], f"goal <= {goal} s ({min(times[name]):.2f} … {max(times[name]):.2f})")

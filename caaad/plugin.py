@@ -74,7 +74,8 @@ def pytest_configure(config):
         # pytest's default long form, which parses the source of every frame, is not worth its 0.3 s a failure.
         config.option.tbstyle = "native"
     config.stash[_LIMITS] = Limits(config.getoption("scenario_timeout") or None, config.getoption("run_timeout") or None)
-    if _runs_suite(config):
+    config.stash[_RUNS_SUITE] = _runs_suite(config)
+    if config.stash[_RUNS_SUITE]:
         # Added before pytest's unraisableexception plugin adds its own clean-up (a full collection), so run after it.
         config.add_cleanup(gc.unfreeze)
 
@@ -91,7 +92,7 @@ def _runs_suite(config) -> bool:
 
 
 def pytest_sessionstart(session):
-    if not _runs_suite(session.config):
+    if not session.config.stash[_RUNS_SUITE]:
         return
     from .steplookup import install
     install()
@@ -106,7 +107,7 @@ def pytest_collection_finish(session):
     frozen, the collections during the run and pytest's full ones at its end (for unraisable exceptions, which
     only the objects made since can raise) skip them: about 0.2 s of a `caaad run`. gc.unfreeze (pytest_configure)
     gives them back to the collector for a process that goes on after pytest."""
-    if _runs_suite(session.config):
+    if session.config.stash[_RUNS_SUITE]:
         gc.freeze()
 
 
@@ -130,7 +131,7 @@ def pytest_collection_modifyitems(config, items):
         ids = [m.args[0] for m in item.iter_markers("req")]
         scenario = _scenario_of(item)
         if not ids:
-            if scenario is not None and _runs_suite(config):  # the index guarantees tags: never count silently
+            if scenario is not None and config.stash[_RUNS_SUITE]:  # the index guarantees tags: never count silently
                 raise pytest.UsageError(f"{item.nodeid}: @req tags were not applied; is another plugin handling pytest_bdd_apply_tag?")
             continue
         item.user_properties.append((_PROPERTY, json.dumps({
@@ -187,6 +188,7 @@ def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func
 
 
 _LIMITS = pytest.StashKey[Limits]()
+_RUNS_SUITE = pytest.StashKey[bool]()  # whether this session runs the kit's suite (_runs_suite), decided once
 _STARTED = pytest.StashKey[float]()
 
 
