@@ -5,9 +5,11 @@ scenario with the same name — which pytest-bdd would silently drop — is repo
 """
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 from gherkin.errors import CompositeParserException, ParserError
 from gherkin.parser import Parser
@@ -39,6 +41,9 @@ class ScenarioIndex:
     scenarios: tuple[Scenario, ...]
     findings: tuple[Finding, ...]
     digest: str
+    # Each parsed file's Gherkin document (the parser's dict) by its displayed path, for pytest-bdd
+    # (caaad.featurecache): the same files need not be parsed twice in a run.
+    documents: Mapping[str, dict] = field(repr=False, compare=False)
 
     def by_obligation(self) -> dict[str, list[Scenario]]:
         out: dict[str, list[Scenario]] = {}
@@ -65,7 +70,7 @@ def index_features(features_dir: Path, known_obligations=None) -> ScenarioIndex:
 
 @lru_cache(maxsize=8)
 def _index(features_dir: str, is_dir: bool, files: tuple[tuple[str, bytes], ...], known_obligations) -> ScenarioIndex:
-    scenarios, findings = [], []
+    scenarios, findings, documents = [], [], {}
     digest = hashlib.sha256()
     names: dict[str, str] = {}
     if not files:
@@ -76,6 +81,7 @@ def _index(features_dir: str, is_dir: bool, files: tuple[tuple[str, bytes], ...]
         parsed = _parse(raw, display, findings)
         if parsed is None:
             continue
+        documents[display] = parsed
         feature = parsed.get("feature") or {}
         for child in _scenarios_of(feature):
             tags = [t["name"] for t in child["tags"]]
@@ -95,7 +101,7 @@ def _index(features_dir: str, is_dir: bool, files: tuple[tuple[str, bytes], ...]
                 if known_obligations is not None and oid not in known_obligations:
                     findings.append(Finding(display, line, "$", f"scenario '{child['name']}' is tagged @req:{oid}, "
                                             "which is not an obligation id in the spec"))
-    return ScenarioIndex(tuple(scenarios), tuple(findings), "sha256:" + digest.hexdigest())
+    return ScenarioIndex(tuple(scenarios), tuple(findings), "sha256:" + digest.hexdigest(), MappingProxyType(documents))
 
 
 def _parse(raw: bytes, display: str, findings: list):

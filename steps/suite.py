@@ -9,24 +9,9 @@ Run: python -m pytest steps/suite.py   (installed: python -m pytest --pyargs caa
 from pytest_bdd import scenarios
 
 from caaad.paths import features_dir
+from caaad.steps import STEP_MODULES
 
-pytest_plugins = [
-    "caaad.steps.common",
-    "caaad.steps.orders",
-    "caaad.steps.returns",
-    "caaad.steps.disputes",
-    "caaad.steps.service_goods",
-    "caaad.steps.terms_and_promises",
-    "caaad.steps.reviews",
-    "caaad.steps.personal_data",
-    "caaad.steps.consultations",
-    "caaad.steps.repeats",
-    "caaad.steps.discounts",
-    "caaad.steps.serious_complaints",
-    "caaad.steps.live_sessions",
-    "caaad.steps.pre_live",
-    "caaad.steps.post_sale",
-]
+pytest_plugins = STEP_MODULES
 
 # The same folder the kit indexes and checks (caaad.paths: the repository's features/ or the installed
 # caaad/features; CAAAD_FEATURES_DIR for another set).

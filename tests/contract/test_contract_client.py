@@ -140,6 +140,19 @@ def test_adapter_cannot_change_the_suites_request():
     assert request == {"order_id": "O1"}
 
 
+def test_adapter_cannot_change_what_the_suites_request_holds():
+    adapter = FakeAdapter()
+    def mutate(request):
+        request["lines"][0]["quantity"] = 99
+        request["lines"].append({"line_id": "O1-9", "quantity": 1})
+        return _example("request_after_sales")["response"]
+    adapter.request_after_sales = mutate
+    request = {"order_id": "O1", "ground": "no_reason", "remedy": "return_refund",
+               "lines": [{"line_id": "O1-1", "quantity": 1}]}
+    ContractClient(adapter).call("request_after_sales", request)
+    assert request["lines"] == [{"line_id": "O1-1", "quantity": 1}]
+
+
 def test_long_messages_are_shortened_to_one_line():
     adapter = FakeAdapter()
     adapter.get_order = lambda request: {"order": "x" * 1000}

@@ -1,12 +1,17 @@
-"""What collection leaves is frozen out of the garbage collector's sight while the suite runs, and given back
-when pytest is done, so that a process that goes on after pytest can free it (caaad/plugin.py)."""
+"""What `caaad run` loads before pytest and what collection leaves are frozen out of the garbage collector's
+sight while the suite runs, and given back when pytest is done, so that a process that goes on after pytest can
+free it (caaad/plugin.py)."""
 
+import gc
 import json
 import os
 import subprocess
 import sys
 
-from caaad.cli import suite_pytest_args
+import pytest
+
+from caaad.cli import UsageError, suite_pytest_args
+from caaad.plugin import built_for_the_run
 
 # Runs one scenario in a process of its own, recording how many objects are frozen while it runs and after
 # pytest.main returns, and whether pytest's full collections at its end (unraisableexception) saw them.
@@ -43,3 +48,46 @@ def test_collected_objects_are_frozen_during_the_run_and_given_back_after(tmp_pa
     # pytest's own full collections at the end ran while they were frozen, and they came back afterwards
     assert seen["frozen_at_full_collections"] and min(seen["frozen_at_full_collections"]) > 10_000
     assert seen["after"] == 0
+
+
+def test_what_caaad_run_loads_before_pytest_is_built_unwatched_and_frozen():
+    # Frozen objects stay frozen until gc.unfreeze: each case gives back what it froze.
+    before = gc.get_freeze_count()
+    try:
+        with built_for_the_run():
+            assert not gc.isenabled()
+            built = [{"obligation": str(i)} for i in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= before + len(built)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_failing_block_freezes_nothing_and_leaves_the_collector_as_it_found_it():
+    before = gc.get_freeze_count()
+    with pytest.raises(UsageError):
+        with built_for_the_run():
+            raise UsageError("--out '': name the folder")
+    assert gc.isenabled() and gc.get_freeze_count() == before
+    gc.disable()
+    try:
+        with built_for_the_run():
+            pass
+        assert not gc.isenabled()  # the caller's choice is kept
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+CLI_RUN = """
+import gc, json, sys
+from caaad import cli
+code = cli.main(sys.argv[1:])
+print(json.dumps({"code": code, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}))
+"""
+
+
+def test_after_caaad_run_the_collector_has_everything_back(tmp_path):
+    done = subprocess.run([sys.executable, "-c", CLI_RUN, "run", "-q", "-k", "消费者下单前可查询商家承诺的退货期限",
+                           "--out", str(tmp_path / "r")], capture_output=True, text=True, timeout=120)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"code": 0, "enabled": True, "frozen": 0}, done.stdout + done.stderr

@@ -160,7 +160,7 @@ class Systems:
 
 
 def main(argv: list[str]) -> int:
-    from caaad.cli import hermetic_pytest, suite_pytest_args
+    from caaad.cli import run_suite
     from caaad.contract.loading import DEFAULT_ADAPTER
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", type=Path)
@@ -178,8 +178,7 @@ def main(argv: list[str]) -> int:
     except (OSError, ValueError, EOFError, KeyError, TypeError, pickle.UnpicklingError) as e:  # unreadable, not ours
         parser.error(f"--reach {args.reach}: {e}")
     plugin = Systems(adapters, args.base, trace=args.trace, reference=reference, answers=answers)
-    with hermetic_pytest():  # `caaad run`'s own arguments, plugins and environment
-        code = pytest.main(suite_pytest_args(), plugins=[plugin])
+    code = run_suite([], plugins=[plugin])  # `caaad run`'s own arguments, plugins and environment
     return 0 if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) else int(code)
 
 
