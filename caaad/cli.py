@@ -630,7 +630,7 @@ def max_workers() -> int:
 def cmd_run(args) -> int:
     import pytest
 
-    from .plugin import built_for_the_run
+    from .collector import built_for_the_run
     with built_for_the_run():
         from .junit import junit_xml
         from .progress import RunMonitor, wants_progress_line
@@ -858,6 +858,14 @@ def build_parser() -> argparse.ArgumentParser:
                      _register_serve, _register_contract, _register_certify):
         register(sub)
     return parser
+
+
+def command(argv=None) -> int:
+    """The `caaad` command (the console script, python -m caaad): main() in a process that ends with it."""
+    from .collector import ending_process
+    code = main(argv)
+    ending_process()
+    return code
 
 
 def main(argv=None) -> int:

@@ -9,7 +9,7 @@ One job per hook:
   scenario names stop the run with one line each;
 - each scenario gets a fresh system under test (`sut`), so scenarios are independent; the adapter's
   close(), if it has one (HttpAdapter: ends its session), runs after the scenario;
-- what collection leaves is frozen out of the garbage collector's sight until pytest cleans up;
+- what collection leaves is frozen out of the garbage collector's sight until pytest cleans up (caaad/collector.py);
 - every report is classified into passed / failed / error / not_tested / not_applicable and,
   on the controlling process (also under xdist), written to results.json.
 """
@@ -17,7 +17,7 @@ One job per hook:
 import gc
 import json
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -111,22 +111,6 @@ def pytest_collection_finish(session):
     gives them back to the collector for a process that goes on after pytest."""
     if session.config.stash[_RUNS_SUITE]:
         gc.freeze()
-
-
-@contextmanager
-def built_for_the_run():
-    """For what `caaad run` loads before pytest starts (the kit's modules, the spec, the contract, the system's
-    module), which lives until the run ends as what collection leaves does: built with the collector paused, its
-    passes over objects that all stay found nothing (about 45 ms), and frozen with the rest when the block ends,
-    given back at pytest's clean-up (pytest_configure). A block that fails freezes nothing: no run follows."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-bdd's own, which would make "req:…" an unregistered marker

@@ -7,11 +7,13 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 
 from caaad.cli import UsageError, suite_pytest_args
-from caaad.plugin import built_for_the_run
+from caaad.collector import built_for_the_run
 
 # Runs one scenario in a process of its own, recording how many objects are frozen while it runs and after
 # pytest.main returns, and whether pytest's full collections at its end (unraisableexception) saw them.
@@ -91,3 +93,37 @@ def test_after_caaad_run_the_collector_has_everything_back(tmp_path):
                            "--out", str(tmp_path / "r")], capture_output=True, text=True, timeout=120)
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen == {"code": 0, "enabled": True, "frozen": 0}, done.stdout + done.stderr
+
+
+ENDING = """
+import gc, runpy, sys
+marker = sys.argv[1]
+
+class Cycle:  # garbage that only the collector frees: its finalizer must still run
+    def __del__(self):
+        open(marker, "w").write("finalized")
+
+gc.disable()  # so that only the command's own collection can free it
+cycle = Cycle()
+cycle.me = cycle
+del cycle
+sys.argv = ["caaad", "lint"]
+try:
+    runpy.run_module("caaad", run_name="__main__")  # python -m caaad: the command as the console script runs it
+except SystemExit as e:
+    print(e.code, gc.get_freeze_count())
+"""
+
+
+def test_the_command_collects_what_its_run_left_and_freezes_the_rest_before_the_process_ends(tmp_path):
+    marker = tmp_path / "finalized"
+    done = subprocess.run([sys.executable, "-c", ENDING, str(marker)], capture_output=True, text=True, timeout=120)
+    code, frozen = done.stdout.strip().splitlines()[-1].split()  # after what `caaad lint` prints
+    assert code == "0", done.stdout + done.stderr
+    assert int(frozen) > 10_000  # the kit's modules and the spec `caaad lint` loaded
+    assert marker.read_text() == "finalized"
+
+
+def test_the_console_script_is_the_command():
+    scripts = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts == {"caaad": "caaad.cli:command"}

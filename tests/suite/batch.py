@@ -183,4 +183,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from caaad.collector import ending_process
+    code = main(sys.argv[1:])
+    ending_process()
+    sys.exit(code)
