@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from . import outcomes
+from .collector import ending_process
 from .contract.loading import DEFAULT_ADAPTER
 from .limits import DEFAULT_SCENARIO_LIMIT_S, Limits, TimeLimitReached, time_limit
 from .paths import features_dir, spec_dir, steps_dir
@@ -77,7 +78,8 @@ def pytest_configure(config):
     config.stash[_RUNS_SUITE] = _runs_suite(config)
     if config.stash[_RUNS_SUITE]:
         # Added before pytest's unraisableexception plugin adds its own clean-up (a full collection), so run after it.
-        config.add_cleanup(gc.unfreeze)
+        # An xdist worker's process ends with its session: it freezes the rest instead (caaad/collector.py).
+        config.add_cleanup(ending_process if hasattr(config, "workerinput") else gc.unfreeze)
 
 
 def _runs_suite(config) -> bool:

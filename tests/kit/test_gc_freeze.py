@@ -127,3 +127,34 @@ def test_the_command_collects_what_its_run_left_and_freezes_the_rest_before_the_
 def test_the_console_script_is_the_command():
     scripts = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     assert scripts == {"caaad": "caaad.cli:command"}
+
+
+# A system that records, as its process exits, how many objects are frozen: loaded by `caaad run` itself (its
+# check of the system) and by each xdist worker.
+PROBE = """
+import atexit, gc, os
+from caaad.reference_impl.adapter import ReferenceAdapter
+
+@atexit.register
+def frozen_at_exit():
+    with open(os.environ["CAAAD_TEST_PROBE"], "a", encoding="utf-8") as f:
+        f.write(f"{os.getpid()} {gc.get_freeze_count()}\\n")
+
+class ProbeAdapter(ReferenceAdapter):
+    pass
+"""
+
+
+def test_every_process_of_a_parallel_run_exits_with_what_it_built_frozen(tmp_path):
+    (tmp_path / "freeze_probe.py").write_text(PROBE, encoding="utf-8")
+    probe = tmp_path / "probe.txt"
+    env = {**os.environ, "CAAAD_TEST_PROBE": str(probe),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
+    # the whole suite, so that each worker has scenarios to run (and loads the system)
+    done = subprocess.run([sys.executable, "-m", "caaad", "run", "-q", "-n", "2", "--adapter", "freeze_probe:ProbeAdapter",
+                           "--out", str(tmp_path / "r")],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    frozen = dict(line.split() for line in probe.read_text(encoding="utf-8").splitlines())
+    assert len(frozen) == 3, frozen  # the command and its two workers
+    assert all(int(count) > 10_000 for count in frozen.values()), frozen
