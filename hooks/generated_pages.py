@@ -8,6 +8,7 @@ them. The matrix page is `caaad.matrix.render.render_markdown`, the same code as
 spec/kill-matrix.yaml it and the obligation cards show each obligation's reference rule and killing variants.
 """
 
+import importlib
 import importlib.util
 import json
 import logging
@@ -18,8 +19,20 @@ from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[1]
 # Import the package from the repository root, so that the site always shows this checkout's spec and code,
-# not an installed copy.
+# not an installed copy; and its reference system from the root's reference_impl/, which only an install
+# (pyproject's package-dir, or the editable install's finder) maps to caaad.reference_impl.
 sys.path.insert(0, str(_ROOT))
+
+
+def _checkout_package(name: str, folder: Path) -> None:
+    parent, _, child = name.rpartition(".")
+    spec = importlib.util.spec_from_file_location(name, folder / "__init__.py", submodule_search_locations=[str(folder)])
+    sys.modules[name] = module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    setattr(importlib.import_module(parent), child, module)
+
+
+_checkout_package("caaad.reference_impl", _ROOT / "reference_impl")
 
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402

@@ -242,3 +242,25 @@ def test_cards_and_matrix_show_the_rule_the_killing_variants_and_the_teeth(site)
     matrix = unescape(page(site, "matrix"))
     assert "Teeth" in matrix and re.search(r"\d+ / \d+ \(\d+%\)", matrix)
     assert all(name in matrix for name in killers)
+
+
+# The site's hooks loaded as mkdocs loads them, in a process where no installed finder maps caaad.reference_impl
+# to reference_impl/ (a vendor's `pip install .`: the editable install's finder removed), so the hooks must take
+# the checkout's own folder.
+WITHOUT_EDITABLE_FINDER = """
+import importlib.util, sys
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "").lower()]
+for name in [m for m in sys.modules if m == "caaad" or m.startswith("caaad.")]:
+    del sys.modules[name]
+spec = importlib.util.spec_from_file_location("generated_pages", sys.argv[1])
+spec.loader.exec_module(importlib.util.module_from_spec(spec))
+import caaad.reference_impl.rules
+print(caaad.reference_impl.rules.__file__)
+"""
+
+
+def test_the_hooks_take_the_checkouts_reference_system_without_an_editable_install():
+    done = subprocess.run([sys.executable, "-c", WITHOUT_EDITABLE_FINDER, str(ROOT / "hooks" / "generated_pages.py")],
+                          capture_output=True, text=True, timeout=60, cwd="/")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert Path(done.stdout.strip()) == ROOT / "reference_impl" / "rules" / "__init__.py"
