@@ -10,6 +10,7 @@ scenario is tagged with (fixture `obligations`).
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from pytest_bdd import given, then, when
@@ -24,9 +25,13 @@ from .returns import REMEDY, after_sales_request
 
 FILER = {"消费者本人": "consumer", "平台代消费者": "platform"}
 DECISION = {"同意": "accept", "拒绝": "reject"}
-# Words that state a shipping status, by the state the order is in; a reply naming its tracking number also does.
-NOT_SHIPPED_WORDS = ("未发货", "尚未发货", "待发货", "未发出", "尚未发出", "备货中", "未出库")
-SHIPPED_WORDS = ("已发货", "已发出", "已出库", "已揽收", "揽收", "运输中", "运输途中", "在途", "配送中", "派送中")
+# How a reply states the shipping status, by the state the order is in (a reply naming the tracking number also
+# does): within one clause, 已…发货 / 已于 3 月 2 日发出 / 已签收 and the like, or 未 / 没 / 待 / 尚未 … 发货; a
+# conforming reply must not fail for its wording. A clause is what lies between commas and stops (not colons or
+# points, which times and dates hold), so that "已为您催促，尚未发货" states the order not shipped.
+_CLAUSE = r"[^，。；！？,;!?\n]"
+SHIPPED_STATUS = re.compile(rf"已{_CLAUSE}{{0,40}}?(发货|发出|出库|揽收|签收|送达)|运输中|运输途中|在途|配送中|派送中|派件中")
+NOT_SHIPPED_STATUS = re.compile(rf"(未|没|待){_CLAUSE}{{0,6}}?(发货|发出|出库)|备货中")
 
 
 # --- requests the platform files on the consumer's behalf ---------------------------------------------------------
@@ -106,11 +111,11 @@ def logistics_answer_states_status(obligations, sut, ctx: Scenario):
     text = record["answer"]["text"] if record["answer"] else ""
     states = [ctx.notes["shipment_when_asked"], _shipment(sut, ctx)]  # a later answer may give the later state
     tracking = {s["tracking_number"] for s in states if s["tracking_number"]}
-    words = {w for s in states for w in (SHIPPED_WORDS if s["shipped_at"] else NOT_SHIPPED_WORDS)}
-    assert any(t in text for t in tracking) or any(w in text for w in words), (
+    wordings = {SHIPPED_STATUS if s["shipped_at"] else NOT_SHIPPED_STATUS for s in states}
+    assert any(t in text for t in tracking) or any(w.search(text) for w in wordings), (
         f"{obligations}: the merchant's answer to a logistics question contains the order's actual shipping status "
-        f"(one of {sorted(words)}) or its tracking number {sorted(tracking) or '(none yet)'}; the answer is {text!r} "
-        f"({shown(record)})")
+        f"({' or '.join('shipped' if w is SHIPPED_STATUS else 'not shipped' for w in wordings)}) or its tracking "
+        f"number {sorted(tracking) or '(none yet)'}; the answer is {text!r} ({shown(record)})")
 
 
 # --- delivery as promised ------------------------------------------------------------------------------------------

@@ -608,6 +608,12 @@ ShipsAfterPromise = _variant(
 
 # Conforming answers the contract 1.5 scenarios must pass (test_mutants.CONFORMING): shipping at the very end of
 # the promised time, and registering a plan beyond the ceiling with the ceiling instead of refusing it.
+# A conforming reply to a logistics question in words of its own and without the tracking number (5.3.2.h-1
+# asks for the actual status or the number): "已于 … 发出" / "还没有发货".
+LogisticsReplyInOwnWords = _variant(
+    "LogisticsReplyInOwnWords", "Answers a logistics question with the order's status in its own words, without the tracking number.",
+    logistics_answer=lambda shipment: "亲，还没有发货哦，请耐心等待。" if shipment is None or shipment["shipped_at"] is None
+    else f"亲，您的订单已于{shipment['shipped_at'][:10]}发出，请留意物流信息。")
 ShipsAtTheLastMoment = _variant(
     "ShipsAtTheLastMoment", "Ships every order with a delivery promise exactly when the promised time runs out.",
     ship_time=lambda placed_at, ship_by: ship_by)

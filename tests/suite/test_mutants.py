@@ -213,6 +213,8 @@ CONFORMING: dict[str, dict[str, str]] = {
     "PlanCappedAtCeiling": {},
     # The platform deciding a silent merchant's request (on_expiry platform_decides) and granting it at the limit.
     "PlatformDecidesSilentRequests": {},
+    # The shipping status in the merchant's own words, without the tracking number (5.3.2.h-1).
+    "LogisticsReplyInOwnWords": {},
 }
 
 
