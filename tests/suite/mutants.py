@@ -120,6 +120,17 @@ WholePriceAsCancellationFee = _variant(
 BareReturnLabel = _variant(
     "BareReturnLabel", "Labels excluded goods without saying why they are excluded.",
     return_label=lambda return_class, reason, days: "支持无理由退货" if return_class == "eligible" else "不支持无理由退货")
+# A conforming label in everyday words (7D Art 20 asks that the reason be named, not in the law's words).
+_EVERYDAY_REASONS = {
+    "made_to_order": "定做商品", "fresh_perishable": "生鲜类商品", "digital_downloaded_or_unsealed": "电子书等虚拟商品",
+    "periodical_delivered": "已送达的杂志", "unsafe_or_altered_once_unsealed": "开封后影响品质的商品",
+    "devalued_once_activated_or_tried": "激活后价值受损的商品", "near_expiry_or_flawed_disclosed": "临期商品",
+}
+ExclusionsInEverydayWords = _variant(
+    "ExclusionsInEverydayWords", "Names the reason of each exclusion from no-reason returns in everyday words.",
+    return_label=lambda return_class, reason, days: f"支持{days}天无理由退货" if return_class == "eligible" else (
+        f"{_EVERYDAY_REASONS[reason]}不支持七天无理由退货" if return_class == "excluded_by_law"
+        else f"{_EVERYDAY_REASONS[reason]}经您确认后不支持七天无理由退货"))
 PerishableWindowNeverCloses = _variant(
     "PerishableWindowNeverCloses", "Accepts perishable quality reports long after the platform's window.",
     report_window_closes_at=lambda signed_at, hours: signed_at + timedelta(days=3650))

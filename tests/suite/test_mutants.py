@@ -215,6 +215,8 @@ CONFORMING: dict[str, dict[str, str]] = {
     "PlatformDecidesSilentRequests": {},
     # The shipping status in the merchant's own words, without the tracking number (5.3.2.h-1).
     "LogisticsReplyInOwnWords": {},
+    # Exclusions from no-reason returns labelled and refused in everyday words (7D Art 20).
+    "ExclusionsInEverydayWords": {},
 }
 
 
