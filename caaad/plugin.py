@@ -109,8 +109,8 @@ def pytest_sessionstart(session):
 def pytest_collection_finish(session):
     """Imports, the spec, the contract's schemas and every collected scenario live until the end of the run:
     frozen, the collections during the run and pytest's full ones at its end (for unraisable exceptions, which
-    only the objects made since can raise) skip them: about 0.2 s of a `caaad run`. gc.unfreeze (pytest_configure)
-    gives them back to the collector for a process that goes on after pytest."""
+    only the objects made since can raise) skip them: about 0.2 s of a `caaad run`. The clean-up of pytest_configure
+    gives them back to the collector for a process that goes on after pytest (caaad/collector.py)."""
     if session.config.stash[_RUNS_SUITE]:
         gc.freeze()
 
