@@ -544,6 +544,18 @@ SoldOutStillInStock = _variant(
 CardShowsListPrice = _variant(
     "CardShowsListPrice", "Shows the product's list price on the live-room card while orders are charged the live-room price.",
     shown_card=lambda product, offer, price_fen, gifts, status: shown_card(product, offer, product["price_fen"], gifts, status))
+# The card's after-sales label in words of its own: conforming when it states the product's terms (5.2.3.a-2), not
+# when it promises more than the product gives.
+CardLabelInOwnWords = _variant(
+    "CardLabelInOwnWords", "Shows the product's no-reason return terms on the live-room card in words of its own.",
+    shown_card=lambda product, offer, price_fen, gifts, status: {
+        **shown_card(product, offer, price_fen, gifts, status),
+        "return_label": f"{product['return_window_days']}天无理由退货" if product["no_reason_return"]["class"] == "eligible"
+        else f"{_EVERYDAY_REASONS[product['no_reason_return']['reason']]}不支持七天无理由退货"})
+CardPromisesLongerReturns = _variant(
+    "CardPromisesLongerReturns", "Shows a 30-day no-reason return on the live-room card whatever the product's terms.",
+    shown_card=lambda product, offer, price_fen, gifts, status: {
+        **shown_card(product, offer, price_fen, gifts, status), "return_label": "支持30天无理由退货"})
 MerchantServiceAnswersAfterStream = _variant(
     "MerchantServiceAnswersAfterStream", "The merchant's customer service replies only at the end of the inquiry limit, after the stream.",
     merchant_service_reply_at=lambda submitted_at, limit: submitted_at + limit)

@@ -153,6 +153,7 @@ EXPECTED: dict[str, Pinned] = {
     # contract 1.5: the live stream itself (live_sessions)
     "SoldOutStillInStock": Pinned("5.2.3.a-1"),
     "CardShowsListPrice": Pinned("5.2.3.a-2"),
+    "CardPromisesLongerReturns": Pinned("5.2.3.a-2"),
     "MerchantServiceAnswersAfterStream": Pinned("5.2.3.b-1"),
     "PageWithoutDisputeInfo": Pinned("5.2.4-1"),
     "NoReportChannel": Pinned("5.2.4-2"),
@@ -217,6 +218,8 @@ CONFORMING: dict[str, dict[str, str]] = {
     "LogisticsReplyInOwnWords": {},
     # Exclusions from no-reason returns labelled and refused in everyday words (7D Art 20).
     "ExclusionsInEverydayWords": {},
+    # The live-room card states the product's no-reason return terms in words of its own (5.2.3.a-2).
+    "CardLabelInOwnWords": {},
 }
 
 
