@@ -677,6 +677,10 @@ ConsultationsNeverAnswered = _variant(
 RefundMethodNotShown = _variant(
     "RefundMethodNotShown", "Refunds to another method the consumer agreed to without showing where the money goes.",
     refund_method_notice=lambda other_methods: None)
+# A conforming notice that names the method the way a payment app does (WeChat's 零钱 for a balance).
+RefundNoticeInAppWords = _variant(
+    "RefundNoticeInAppWords", "Tells the consumer a refund went to their balance in a payment app's words (零钱).",
+    refund_method_notice=lambda other_methods: "经您同意，退款已退至微信零钱" if other_methods else None)
 ReturnInstructionsWithoutGifts = _variant(
     "ReturnInstructionsWithoutGifts", "Leaves the gifts out of the return instructions of a return for a refund.",
     returned_with_goods=lambda remedy: frozenset({"goods", "accessory"}))

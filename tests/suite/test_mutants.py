@@ -220,6 +220,8 @@ CONFORMING: dict[str, dict[str, str]] = {
     "ExclusionsInEverydayWords": {},
     # The live-room card states the product's no-reason return terms in words of its own (5.2.3.a-2).
     "CardLabelInOwnWords": {},
+    # A refund method named as a payment app names it (5.4.1.b-4).
+    "RefundNoticeInAppWords": {},
 }
 
 
