@@ -224,6 +224,20 @@ class ResponseLimitBeyondLaw(ReferenceAdapter):
         return {**description, "platform_rules": rules}
 
 
+class DirectAnswersAsHandled(ReferenceAdapter):
+    """Records a consultation it answers itself as handled (the matter handled, with the answer) instead of answered."""
+
+    def submit_consultation(self, request):
+        return {"consultation": self._handled(super().submit_consultation(request)["consultation"])}
+
+    def get_consultation(self, request):
+        return {"consultation": self._handled(super().get_consultation(request)["consultation"])}
+
+    @staticmethod
+    def _handled(record):
+        return {**record, "status": "handled"} if record["status"] == "answered" else record
+
+
 class RefusalWithoutReason(ReferenceAdapter):
     """Records a merchant's refusal without the reason the merchant gave."""
 

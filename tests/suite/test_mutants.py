@@ -222,6 +222,8 @@ CONFORMING: dict[str, dict[str, str]] = {
     "CardLabelInOwnWords": {},
     # A refund method named as a payment app names it (5.4.1.b-4).
     "RefundNoticeInAppWords": {},
+    # A consultation answered directly and recorded as handled, the contract's status with the answer (5.3.3, 5.3.4).
+    "DirectAnswersAsHandled": {},
 }
 
 
