@@ -23,6 +23,8 @@ import parse
 import pytest
 from pytest_bdd import given, parsers, when
 
+from caaad.scenarios import AMOUNT
+
 CHINA = timezone(timedelta(hours=8), "CST")
 DAY = timedelta(days=1)
 
@@ -39,15 +41,12 @@ def p(fmt: str) -> parsers.parse:
     return parsers.parse(re.sub(r"\{(\w+)\}", r"{\1:Q}", fmt), extra_types={"Q": _quoted, "yuan": fen})
 
 
-_YUAN = re.compile(r"(0|[1-9][0-9]*)\.([0-9]{2})")
-
-
-# Any quoted text, checked by fen(): pytest-bdd takes fen()'s ValueError for "no match", so a step with a
-# malformed amount finds no definition and its scenario errors with "Step definition is not found".
+# Any quoted text, checked by fen(). pytest-bdd would take fen()'s ValueError for "no match" (a step without
+# definition), so the scenario index reports a malformed amount first, in one line (caaad.scenarios.AMOUNT).
 @parse.with_pattern(r'[^"]*')
 def fen(yuan: str) -> int:
     """"129.00" → 12900. Exactly two decimals, so a typo such as "129.0" or "12900" is caught, not guessed."""
-    m = _YUAN.fullmatch(yuan)
+    m = AMOUNT.fullmatch(yuan)
     if not m:
         raise ValueError(f"amount {yuan!r}: write 元 with two decimals, e.g. \"129.00\"")
     return int(m.group(1)) * 100 + int(m.group(2))

@@ -73,3 +73,35 @@ def test_digest_changes_with_any_feature_text(tmp_path):
     before = index_features(write(tmp_path, FEATURE.format(second="甲"))).digest
     after = index_features(write(tmp_path, FEATURE.format(second="乙"))).digest
     assert before != after and before.startswith("sha256:")
+
+
+AMOUNTS = """# language: zh-CN
+功能: 5.4.1 无理由退货
+  背景:
+    假如 订单运费 "{freight}" 元，满 "99.00" 元包邮
+
+  @req:5.4.1.a-3
+  场景: 退货退款
+    假如 商家上架商品 "纯棉T恤"，品类为 "服装"，售价 "{price}" 元
+    那么 消费者获得的退款不少于 "<退款>" 元
+
+    例子:
+      | 退款   |
+      | 129.00 |
+      | {refund} |
+"""
+
+
+def test_amounts_written_with_two_decimals_give_no_finding(tmp_path):
+    text = AMOUNTS.format(freight="12.00", price="129.00", refund="0.50")
+    assert messages(index_features(write(tmp_path, text), {"5.4.1.a-3"})) == []
+
+
+def test_a_malformed_amount_is_reported_where_it_is_written(tmp_path):
+    # in a background, in a step, and among an outline's example values (at the row's line)
+    text = AMOUNTS.format(freight="12", price="129.5", refund="１２９.00")
+    assert messages(index_features(write(tmp_path, text), {"5.4.1.a-3"})) == [
+        'features/5.4/5.4.1.feature:4: amount "12" 元: write it with two decimals, e.g. "129.00"',
+        'features/5.4/5.4.1.feature:8: amount "129.5" 元: write it with two decimals, e.g. "129.00"',
+        'features/5.4/5.4.1.feature:14: amount "１２９.00" 元: write it with two decimals, e.g. "129.00"',
+    ]

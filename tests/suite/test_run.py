@@ -166,6 +166,14 @@ def test_duplicate_scenario_name_stops_the_run(tmp_path):
     assert "pytest-bdd would silently run only one" in done.stdout + done.stderr
 
 
+def test_a_malformed_amount_in_a_feature_stops_the_run_in_one_line(tmp_path):
+    # before, the scenario ran and errored with "Step definition is not found", counted against the system
+    features = copy_features(tmp_path, lambda t: t.replace('"129.00" 元', '"129.0" 元', 1))
+    done, results = caaad_run(features=features, out=tmp_path / "out")
+    assert done.returncode == 2 and results is None
+    assert re.search(r'features/5\.4/5\.4\.1\.feature:\d+: amount "129\.0" 元: write it with two decimals', done.stderr)
+
+
 @pytest.mark.parametrize(("adapter", "message"), [
     ("nosuch.module:Adapter", "caaad: --adapter nosuch.module:Adapter: cannot import module 'nosuch.module'"),
     ("bad_adapters:Missing", "caaad: --adapter bad_adapters:Missing: module 'bad_adapters' has no attribute 'Missing'"),
