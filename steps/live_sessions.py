@@ -283,16 +283,26 @@ def ordered_as_presale(obligations, ctx: Scenario, date: str):
 
 # A label that says goods are excluded (7D Art 20 wording and the everyday one).
 _NOT = ("不支持", "不适用", "不可", "不参与", "不享受", "不能", "不提供", "不予", "无法")
-_CHINESE_DIGITS = dict(zip("一二三四五六七八九", range(1, 10)))
+_CHINESE_DIGITS = {**dict(zip("零一二三四五六七八九", range(10))), "〇": 0, "两": 2}
+_CHINESE_UNITS = {"十": 10, "百": 100}
+
+
+def _chinese_number(numeral: str) -> int:
+    """七 → 7, 十五 → 15, 三十 → 30, 一百八十 → 180."""
+    total = digit = 0
+    for character in numeral:
+        if character in _CHINESE_UNITS:
+            total, digit = total + (digit or 1) * _CHINESE_UNITS[character], 0
+        else:
+            digit = _CHINESE_DIGITS[character]
+    return total + digit
 
 
 def _days_stated(label: str) -> set[int]:
-    """The numbers of days a label states: 7天, 15 天, 七天, 十五天, 三十天."""
-    days = {int(n) for n in re.findall(r"(\d+)\s*天", label)}
-    for numeral in re.findall(r"([一二三四五六七八九十]+)天", label):
-        tens, _, units = numeral.rpartition("十")
-        days.add((_CHINESE_DIGITS.get(tens, 1) * 10 if "十" in numeral else 0) + _CHINESE_DIGITS.get(units, 0))
-    return days
+    """The numbers of days a label states: 7天, 15 天, 七天, 十五天, 一百八十天."""
+    numerals = "".join((*_CHINESE_DIGITS, *_CHINESE_UNITS))
+    return ({int(n) for n in re.findall(r"(\d+)\s*天", label)}
+            | {_chinese_number(n) for n in re.findall(rf"([{numerals}]+)\s*天", label)})
 
 
 def label_agrees(label: str, product: dict) -> bool:
