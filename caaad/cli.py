@@ -631,7 +631,7 @@ def cmd_run(args) -> int:
     import pytest
 
     from .collector import built_for_the_run
-    with built_for_the_run():
+    with built_for_the_run():  # what the checks and these imports load lives through the run
         from .junit import junit_xml
         from .progress import RunMonitor, wants_progress_line
         from .results import verdict
