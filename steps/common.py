@@ -71,11 +71,12 @@ EXCLUSION_REASON = {
     "销售时已明示临近保质期或有瑕疵": "near_expiry_or_flawed_disclosed",
 }
 # Words a label or a refusal must contain to name a reason (7D Art 20: clearly labelled): the law's words and
-# the everyday ones a conforming shop uses for the same reason (定做, 虚拟商品, 杂志, 开封, 临期).
+# the everyday ones a conforming shop uses for the same reason (定做, 海鲜, 虚拟商品, 杂志, 开封, 临期).
 REASON_WORDS = {
     "made_to_order": ("定作", "定做", "定制", "made_to_order", "made to order"),
-    "fresh_perishable": ("鲜活", "易腐", "生鲜", "fresh_perishable", "perishable"),
-    "digital_downloaded_or_unsealed": ("数字", "下载", "音像", "软件", "虚拟", "digital"),
+    "fresh_perishable": ("鲜活", "易腐", "生鲜", "海鲜", "水产", "水果", "蔬菜", "鲜花", "冷鲜", "fresh_perishable",
+                         "perishable"),
+    "digital_downloaded_or_unsealed": ("数字", "下载", "音像", "软件", "虚拟", "兑换码", "电子书", "digital"),
     "periodical_delivered": ("报纸", "期刊", "报刊", "杂志", "periodical"),
     "unsafe_or_altered_once_unsealed": ("拆封", "开封", "启封", "unsafe_or_altered_once_unsealed", "unsealed"),
     "devalued_once_activated_or_tried": ("激活", "试用", "devalued_once_activated_or_tried", "activated"),

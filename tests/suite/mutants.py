@@ -122,7 +122,7 @@ BareReturnLabel = _variant(
     return_label=lambda return_class, reason, days: "支持无理由退货" if return_class == "eligible" else "不支持无理由退货")
 # A conforming label in everyday words (7D Art 20 asks that the reason be named, not in the law's words).
 _EVERYDAY_REASONS = {
-    "made_to_order": "定做商品", "fresh_perishable": "生鲜类商品", "digital_downloaded_or_unsealed": "电子书等虚拟商品",
+    "made_to_order": "定做商品", "fresh_perishable": "海鲜水产", "digital_downloaded_or_unsealed": "电子书等虚拟商品",
     "periodical_delivered": "已送达的杂志", "unsafe_or_altered_once_unsealed": "开封后影响品质的商品",
     "devalued_once_activated_or_tried": "激活后价值受损的商品", "near_expiry_or_flawed_disclosed": "临期商品",
 }
