@@ -138,8 +138,7 @@ def _amount_findings(node, display: str) -> list[Finding]:
     found: dict[tuple, Finding] = {}
     for child in node.get("children", ()):
         if "rule" in child:
-            for f in _amount_findings(child["rule"], display):
-                found[f.line, f.message] = f
+            found.update({(f.line, f.message): f for f in _amount_findings(child["rule"], display)})
             continue
         part = child.get("scenario") or child.get("background") or {}
         columns: dict[str, list] = {}  # an outline's placeholder: its values and their lines

@@ -82,6 +82,16 @@ REASON_WORDS = {
     "devalued_once_activated_or_tried": ("激活", "试用", "devalued_once_activated_or_tried", "activated"),
     "near_expiry_or_flawed_disclosed": ("保质期", "临期", "瑕疵", "near_expiry_or_flawed_disclosed", "expiry"),
 }
+
+
+def label_names_terms(label: str, terms: dict) -> bool:
+    """Whether a no-reason-return label names what the terms (class, reason) say: an eligible product's mentions
+    no-reason returns, an excluded one's names the reason (REASON_WORDS; 7D Art 20)."""
+    if terms["class"] == "eligible":
+        return "无理由" in label or "no-reason" in label.lower()
+    return any(w in label for w in REASON_WORDS[terms["reason"]])
+
+
 PAYMENT_METHOD = {
     "银行卡": "card", "钱包": "wallet", "余额": "balance", "银行转账": "bank_transfer", "积分": "points",
     "优惠券": "coupon", "代金券": "voucher",

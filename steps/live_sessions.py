@@ -16,8 +16,8 @@ from pytest_bdd import given, then, when
 
 from caaad.contract.errors import AdapterFailure, CapabilityMissing
 
-from .common import (REASON_WORDS, Scenario, ScenarioError, advance_to, china, fen, now, p, parse_timestamp, rfc3339,
-                     scenario_time)
+from .common import (Scenario, ScenarioError, advance_to, china, fen, label_names_terms, now, p, parse_timestamp,
+                     rfc3339, scenario_time)
 from .consultations import TOPIC, channels
 from .orders import product, shown_product
 
@@ -298,25 +298,24 @@ def _chinese_number(numeral: str) -> int:
     return total + digit
 
 
+_DAYS = re.compile(r"(\d+)\s*天")
+_NUMERALS = "".join((*_CHINESE_DIGITS, *_CHINESE_UNITS))
+_DAYS_IN_NUMERALS = re.compile(rf"([{_NUMERALS}]+)\s*天")
+
+
 def _days_stated(label: str) -> set[int]:
     """The numbers of days a label states: 7天, 15 天, 七天, 十五天, 一百八十天."""
-    numerals = "".join((*_CHINESE_DIGITS, *_CHINESE_UNITS))
-    return ({int(n) for n in re.findall(r"(\d+)\s*天", label)}
-            | {_chinese_number(n) for n in re.findall(rf"([{numerals}]+)\s*天", label)})
+    return {int(n) for n in _DAYS.findall(label)} | {_chinese_number(n) for n in _DAYS_IN_NUMERALS.findall(label)}
 
 
 def label_agrees(label: str, product: dict) -> bool:
-    """Whether a label in other words than the product's states the product's no-reason-return terms: an eligible
-    product's says no-reason returns are supported, without a "not"; an excluded one's says they are not and
-    names the reason (REASON_WORDS); the days it states are the product's window (or the statutory 7 an excluded
-    product's label may quote)."""
+    """Whether a label in other words than the product's states the product's no-reason-return terms: it names
+    them as the product page must (label_names_terms), says "not" exactly when the product is excluded, and states
+    no other number of days than the product's window (or the statutory 7 an excluded product's label may quote)."""
     terms = product["no_reason_return"]
-    negated = any(w in label for w in _NOT)
-    if terms["class"] == "eligible":
-        states = "无理由" in label and not negated
-    else:
-        states = negated and any(w in label for w in REASON_WORDS[terms["reason"]])
-    allowed = {product["return_window_days"]} | ({7} if terms["class"] != "eligible" else set())
+    excluded = terms["class"] != "eligible"
+    states = label_names_terms(label, terms) and any(w in label for w in _NOT) == excluded
+    allowed = {product["return_window_days"]} | ({7} if excluded else set())
     return states and _days_stated(label) <= allowed
 
 
