@@ -137,7 +137,7 @@ def breakdown(out_json: str, report_dir: str) -> int:
     from caaad.contract import client as client_mod
     from caaad.contract import schema as schema_mod
     from caaad.reference_impl import adapter as adapter_mod
-    from caaad.reference_impl import service as service_mod
+    from caaad.reference_impl import system as system_mod
 
     state = {"phase": "before session", "in_step": False, "step_t0": 0.0}
     acc: dict = defaultdict(float)
@@ -168,7 +168,7 @@ def breakdown(out_json: str, report_dir: str) -> int:
     for op in op_names:
         setattr(ra, op, timed("adapter operations", getattr(ra, op)))
     ra.__init__ = timed("adapter construction", ra.__init__)
-    service_mod.load_platform_rules = timed(RULES_YAML, service_mod.load_platform_rules)
+    system_mod.load_platform_rules = timed(RULES_YAML, system_mod.load_platform_rules)
     schema_mod.Contract.first_error = timed(
         "validation", schema_mod.Contract.first_error,
         classify=lambda self, op, part, instance: "validation: describe" if op == "describe" else f"validation: {part}s")
@@ -182,6 +182,11 @@ def breakdown(out_json: str, report_dir: str) -> int:
         bdd_scenario = importlib.import_module("pytest_bdd.scenario")  # (the package's `scenario` is a function)
         specload.load_spec = timed(LOAD_SPEC, specload.load_spec)
         scenarios.index_features = timed(INDEX, scenarios.index_features)
+        return bdd_scenario
+
+    def patch_lookup(bdd_scenario):
+        """The step lookup as the run uses it: the kit's cached one (caaad/steplookup.py), which the kit's plugin
+        installs at session start."""
         bdd_scenario.get_step_function = timed(STEP_LOOKUP, bdd_scenario.get_step_function)
 
     class Timer:
@@ -198,7 +203,10 @@ def breakdown(out_json: str, report_dir: str) -> int:
             return hook
 
         def pytest_configure(self):
-            patch_late()
+            self.bdd_scenario = patch_late()
+
+        def pytest_collection_finish(self):
+            patch_lookup(self.bdd_scenario)
 
         pytest_sessionstart = _phase("session start")
         pytest_collection = _phase("collection")
@@ -337,6 +345,11 @@ def print_breakdown(data: dict, floor_loop: float) -> None:
             row("step definitions' own code (outside the client)", steps_own, n_steps, 6)
             row("pytest-bdd step lookup (get_step_function)", lookup, n_lookup, 6)
             row("rest: other pytest + pytest-bdd machinery per scenario", rest, None, 6)
+            if floor_loop:
+                own = invoke + construct + steps_own
+                print(f"      the kit's own work in the loop (client, validation, adapter, step code) / floor loop: "
+                      f"{own * 1000:.0f} / {floor_loop * 1000:.0f} ms = {own / floor_loop:.2f}x: the run loop's "
+                      f"ratio if pytest and pytest-bdd cost nothing (timers included)")
     gaps = total - sum(s for _, s in phases)
     row("between phases", gaps)
 
