@@ -520,6 +520,18 @@ def refund_with_optional_freight_deduction(obligations, sut, ctx: Scenario, full
         f"the settlement deducts {deducted} fen")
 
 
+@then(p('留下的商品仍满足包邮条件，消费者获得的退款不少于 "{amount:yuan}" 元，不扣除原发货运费'))
+def refund_with_threshold_still_met(obligations, sut, ctx: Scenario, amount: int):
+    """7D Art 18 lets the outbound freight be deducted only where the goods kept no longer reach the free-shipping
+    threshold; reaching it exactly meets it (满…包邮)."""
+    state = refresh(sut, ctx)
+    deducted = (state["settlement"] or {}).get("outbound_freight_deducted_fen", 0)
+    assert owed_total(state) >= amount, (
+        f"{obligations} (7D Art 18): the goods kept still reach the free-shipping threshold of "
+        f"{ctx.shipping['free_threshold_fen']} fen, so no outbound freight may be deducted: at least {amount} fen "
+        f"is owed; the system owes {owed_total(state)} fen, {deducted} fen outbound freight deducted: {refunds_text(state)}")
+
+
 @then(p('退款在收到退货后的平台规定时限内完成，且不晚于收到退货后 "{days:d}" 天'))
 def refund_in_time(obligations, sut, ctx: Scenario, sut_description, days: int):
     state = refresh(sut, ctx)

@@ -138,9 +138,31 @@ BrokenDiscountNotSettled = _variant(  # not broken: forgoing a deduction the law
     "BrokenDiscountNotSettled", "Refunds the allocated share even when the return breaks a bundle or threshold discount "
                                 "(more than the consumer is owed: the merchant forgoes the settlement 7D Art 17 allows).",
     goods_refund=lambda allocated, net_paid_before, kept_cost_after: allocated)
+def _deduction_while_threshold_kept(shipping_fee_fen, shipping_charged_fen, free_threshold_fen, kept_paid_fen,
+                                    already_deducted_fen):
+    free = free_threshold_fen is not None and shipping_charged_fen == 0
+    return shipping_fee_fen if free and kept_paid_fen > 0 and not already_deducted_fen else 0
+
+
+def _deduction_threshold_exclusive(shipping_fee_fen, shipping_charged_fen, free_threshold_fen, kept_paid_fen,
+                                   already_deducted_fen):
+    # "满 X 元包邮" read as "more than X": goods kept for exactly X count as no longer qualifying
+    return outbound_freight_deduction(shipping_fee_fen, shipping_charged_fen,
+                                      None if free_threshold_fen is None else free_threshold_fen + 1,
+                                      kept_paid_fen, already_deducted_fen)
+
+
 OutboundFreightDeductedTwice = _variant(
     "OutboundFreightDeductedTwice", "Deducts the waived outbound freight twice when a free-shipping threshold breaks.",
     outbound_freight_deduction=lambda *args: 2 * outbound_freight_deduction(*args))
+OutboundFreightDeductedThresholdKept = _variant(
+    "OutboundFreightDeductedThresholdKept", "Deducts the waived outbound freight from every partial return of a "
+    "free-shipping order, also when the goods kept still reach the threshold.",
+    outbound_freight_deduction=_deduction_while_threshold_kept)
+FreeShippingThresholdExclusive = _variant(
+    "FreeShippingThresholdExclusive", "Deducts the outbound freight when the goods kept equal the free-shipping "
+    "threshold, as if it were to be exceeded.",
+    outbound_freight_deduction=_deduction_threshold_exclusive)
 ProhibitedGoodsNotOnMerchant = _variant(
     "ProhibitedGoodsNotOnMerchant", "Decides disputes over prohibited goods like any other, not finding the merchant liable.",
     platform_decision=lambda remedy, prohibited, agreement, consumer_evidence, merchant_evidence:

@@ -76,6 +76,8 @@ EXPECTED: dict[str, Pinned] = {
                                                          "the label names none"}),
     "PerishableWindowNeverCloses": Pinned("5.4.2.a-1"),
     "OutboundFreightDeductedTwice": Pinned("5.4.1.a-4"),
+    "OutboundFreightDeductedThresholdKept": Pinned("5.4.1.a-4"),
+    "FreeShippingThresholdExclusive": Pinned("5.4.1.a-4"),
     "ProhibitedGoodsNotOnMerchant": Pinned("5.4.4.d-4"),
     "BrokenSealAccepted": Pinned("5.4.1.b-1"),
     "MerchantExclusionTrusted": Pinned("5.4.1.a-2"),
