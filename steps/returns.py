@@ -118,6 +118,12 @@ def no_reason_return_of(sut, ctx: Scenario, moment: str, title: str):
     file_request(sut, ctx, "no_reason", "return_refund", whole_lines([line]))
 
 
+@when(p('消费者于 "{moment}" (北京时间) 以质量问题申请退回 "{title}"'))
+def quality_return_of(sut, ctx: Scenario, moment: str, title: str):
+    advance_to(sut, scenario_time(ctx, moment))
+    file_request(sut, ctx, "quality_problem", "return_refund", whole_lines([line_of(ctx, title)]))
+
+
 @when(p('消费者于 "{moment}" (北京时间) 申请无理由退回 "{quantity:d}" 件 "{title}"'))
 def no_reason_return_quantity(sut, ctx: Scenario, moment: str, quantity: int, title: str):
     advance_to(sut, scenario_time(ctx, moment))
@@ -520,16 +526,40 @@ def refund_with_optional_freight_deduction(obligations, sut, ctx: Scenario, full
         f"the settlement deducts {deducted} fen")
 
 
+def refund_without_outbound_deduction(obligations: str, sut, ctx: Scenario, amount: int, why: str) -> None:
+    state = refresh(sut, ctx)
+    deducted = (state["settlement"] or {}).get("outbound_freight_deducted_fen", 0)
+    assert owed_total(state) >= amount, (
+        f"{obligations}: {why}, so no outbound freight may be deducted: at least {amount} fen is owed; the system owes "
+        f"{owed_total(state)} fen, {deducted} fen outbound freight deducted: {refunds_text(state)}")
+
+
 @then(p('留下的商品仍满足包邮条件，消费者获得的退款不少于 "{amount:yuan}" 元，不扣除原发货运费'))
 def refund_with_threshold_still_met(obligations, sut, ctx: Scenario, amount: int):
     """7D Art 18 lets the outbound freight be deducted only where the goods kept no longer reach the free-shipping
     threshold; reaching it exactly meets it (满…包邮)."""
+    refund_without_outbound_deduction(
+        obligations, sut, ctx, amount,
+        f"(7D Art 18) the goods kept still reach the free-shipping threshold of {ctx.shipping['free_threshold_fen']} fen")
+
+
+@then(p('因质量问题退货的，消费者获得的退款不少于 "{amount:yuan}" 元，不扣除原发货运费'))
+def refund_for_quality_without_deduction(obligations, sut, ctx: Scenario, amount: int):
+    """The deduction of 7D Art 18 is a no-reason return's; goods returned for a quality problem travel at the
+    merchant's cost (CPL Art 24), whatever threshold the return breaks."""
+    refund_without_outbound_deduction(
+        obligations, sut, ctx, amount, "(CPL Art 24) goods returned for a quality problem travel at the merchant's cost, "
+        "and 7D Art 18's deduction for a broken free-shipping threshold is for no-reason returns only")
+
+
+@then(p('赠品已随商品退回，不折价，消费者获得的退款不少于 "{amount:yuan}" 元'))
+def gifts_returned_not_charged(obligations, sut, ctx: Scenario, amount: int):
     state = refresh(sut, ctx)
-    deducted = (state["settlement"] or {}).get("outbound_freight_deducted_fen", 0)
-    assert owed_total(state) >= amount, (
-        f"{obligations} (7D Art 18): the goods kept still reach the free-shipping threshold of "
-        f"{ctx.shipping['free_threshold_fen']} fen, so no outbound freight may be deducted: at least {amount} fen "
-        f"is owed; the system owes {owed_total(state)} fen, {deducted} fen outbound freight deducted: {refunds_text(state)}")
+    charges = [c for c in (state["settlement"] or {}).get("gift_charges", ()) if c["amount_fen"]]
+    assert not charges and owed_total(state) >= amount, (
+        f"{obligations} (7D Art 12): only a gift that is not sent back may be charged; every gift came back with the "
+        f"goods, so nothing is charged and at least {amount} fen is owed; the system charges {charges} and owes "
+        f"{owed_total(state)} fen: {refunds_text(state)}")
 
 
 @then(p('退款在收到退货后的平台规定时限内完成，且不晚于收到退货后 "{days:d}" 天'))

@@ -10,7 +10,7 @@ import dataclasses
 from datetime import datetime, time, timedelta, timezone
 
 from caaad.reference_impl.adapter import ReferenceAdapter
-from caaad.reference_impl.orders import order_line
+from caaad.reference_impl.orders import order_line, signed_at
 from caaad.reference_impl.returns import Returns
 from caaad.reference_impl.rules import DEFAULT_RULES
 from caaad.reference_impl.rules.assessment import assess_request
@@ -260,6 +260,21 @@ class DirectAnswersAsHandled(ReferenceAdapter):
         return {**record, "status": "handled"} if record["status"] == "answered" else record
 
 
+class WarrantyCountedFromSigningDay(ReferenceAdapter):
+    """The merchant refuses a repair asked for on the last day of its warranty: it counts the warranty's days
+    from the signing day instead of the day after."""
+
+    def merchant_decide(self, request):
+        requests = self.service.requests
+        case = requests.load(request["after_sales_id"])
+        warranties = [p["warranty_days"] for p in requests.products(case.order, case.record["lines"]) if p["warranty_days"]]
+        if request["decision"] == "accept" and case.record["remedy"] == "repair" and warranties:
+            ends = _window_from_signing_day(signed_at(case.order), min(warranties))
+            if datetime.fromisoformat(case.record["requested_at"]) >= ends:
+                request = {**request, "decision": "reject", "reason": "已超过保修期"}
+        return super().merchant_decide(request)
+
+
 class RefusalWithoutReason(ReferenceAdapter):
     """Records a merchant's refusal without the reason the merchant gave."""
 
@@ -482,6 +497,13 @@ SeriousComplaintIgnored = _variant(
     complaint_severity=lambda declared, compensation_claim_fen, cannot_resolve: "ordinary")
 
 
+def _settled_again(returns, case, now, due, **settlement) -> None:
+    """The goods' settlement the reference made replaced by another (its refunds and refund deadline undone)."""
+    case.record["refunds"], case.books["refund_pay_at"] = [], []
+    case.record["deadlines"] = [d for d in case.record["deadlines"] if d["name"] != "refund"]
+    returns.settlement.settle(case, now, due, purpose="goods", **settlement)
+
+
 def _bundle_items_at_list_price(self, case, inspected, gift_checks, return_freight, now, due):
     """The settlement as usual, then, for a no-reason return from a bundle order, the goods refunded again at
     their list price instead (the bundle discount ignored)."""
@@ -489,15 +511,36 @@ def _bundle_items_at_list_price(self, case, inspected, gift_checks, return_freig
     record, order = case.record, case.order
     if record["ground"] == "no_reason" and any(d["kind"] == "bundle" for d in order["discounts"]):
         list_price = sum(order_line(order, l["line_id"])["unit_price_fen"] * l["quantity"] for l in inspected if l["intact"])
-        record["refunds"], case.books["refund_pay_at"] = [], []
-        record["deadlines"] = [d for d in record["deadlines"] if d["name"] != "refund"]
-        self.settlement.settle(case, now, due, purpose="goods", goods_refund_fen=list_price,
-                               return_freight_refunded_fen=return_freight)
+        _settled_again(self, case, now, due, goods_refund_fen=list_price, return_freight_refunded_fen=return_freight)
+
+
+def _outbound_freight_deducted_on_fault(self, case, inspected, gift_checks, return_freight, now, due):
+    """The settlement as usual, then, for goods sent back for the merchant's fault from an order that shipped free,
+    settled again with the waived outbound freight deducted, as a no-reason return breaking the threshold may be."""
+    Returns.settle_return(self, case, inspected, gift_checks, return_freight, now, due)
+    record, order = case.record, case.order
+    if record["ground"] != "no_reason" and order["free_shipping_threshold_fen"] and not order["shipping_charged_fen"]:
+        settled = record["settlement"]
+        _settled_again(self, case, now, due, goods_refund_fen=settled["goods_refund_fen"],
+                       outbound_freight_deducted_fen=order["shipping_fee_fen"], gift_charges=settled["gift_charges"],
+                       return_freight_refunded_fen=settled["return_freight_refunded_fen"])
+
+
+def _gifts_charged_though_returned(self, case, inspected, gift_checks, return_freight, now, due):
+    Returns.settle_return(self, case, inspected, [{**check, "returned_quantity": 0} for check in gift_checks],
+                          return_freight, now, due)
 
 
 BundleListPriceRefund = _part_variant(
     "BundleListPriceRefund", "Refunds a bundle item returned at its list price, more than was paid for it.",
     Returns, settle_return=_bundle_items_at_list_price)
+OutboundFreightDeductedOnFault = _part_variant(
+    "OutboundFreightDeductedOnFault", "Deducts the waived outbound freight from the refund of goods returned for a "
+    "quality problem that takes the order below its free-shipping threshold, as from a no-reason return.",
+    Returns, settle_return=_outbound_freight_deducted_on_fault)
+GiftChargedThoughReturned = _part_variant(
+    "GiftChargedThoughReturned", "Charges for the gifts of a return whether or not they came back.",
+    Returns, settle_return=_gifts_charged_though_returned)
 
 
 # --- spec review (issue 13): freight of goods at fault, promises per product ---------------------------------------

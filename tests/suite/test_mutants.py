@@ -78,6 +78,8 @@ EXPECTED: dict[str, Pinned] = {
     "OutboundFreightDeductedTwice": Pinned("5.4.1.a-4"),
     "OutboundFreightDeductedThresholdKept": Pinned("5.4.1.a-4"),
     "FreeShippingThresholdExclusive": Pinned("5.4.1.a-4"),
+    "OutboundFreightDeductedOnFault": Pinned("5.4.1.a-4"),
+    "GiftChargedThoughReturned": Pinned("5.4.2.d-2"),
     "ProhibitedGoodsNotOnMerchant": Pinned("5.4.4.d-4"),
     "BrokenSealAccepted": Pinned("5.4.1.b-1"),
     "MerchantExclusionTrusted": Pinned("5.4.1.a-2"),
@@ -152,6 +154,7 @@ EXPECTED: dict[str, Pinned] = {
     "ReturnShipmentOffRecord": Pinned("4.2-4"),  # the record's status no longer follows the return
     "UnverifiedDamageRefusedAsLate": Pinned("5.4.2.b-1"),
     "CancellationTierEdgeExclusive": Pinned("5.4.3.a-1"),
+    "WarrantyCountedFromSigningDay": Pinned("5.3.2.b-2"),
     # contract 1.5: the live stream itself (live_sessions)
     "SoldOutStillInStock": Pinned("5.2.3.a-1"),
     "CardShowsListPrice": Pinned("5.2.3.a-2"),
