@@ -20,9 +20,9 @@ from pytest_bdd import then, when
 
 from caaad.contract.errors import AdapterFailure
 
-from .common import Scenario, advance_to, owed_total, p, scenario_time, summary
+from .common import ACCEPTED_STATUSES, Scenario, advance_to, owed_total, p, scenario_time, summary
 from .orders import line_of, problem_line
-from .returns import PROBLEM, after_sales_request, whole_lines
+from .returns import PROBLEM, after_sales_request, merchant_grants, whole_lines
 
 
 def _filed(ctx: Scenario) -> dict[str, dict]:
@@ -77,6 +77,20 @@ def repeats_not_taken_again(ctx: Scenario):
             f"{_lines(original)}, {original['status']}) for the same lines and quantities must be refused or answered "
             f"with that request: it would be a second claim to the same price; the system opened "
             f"{answer['after_sales_id']} with {summary(answer)}")
+
+
+@then('再次申请作为新的售后申请被受理，未被当作重复申请')
+def fault_again_taken_as_new(obligations, sut, ctx: Scenario):
+    """A fault that comes back after its remedy was carried out (the exchanged goods fail too) is a new claim:
+    the earlier request gave what it promised, so answering the new one with it, or refusing it as a repeat,
+    refuses service the merchant owes (CPL Art 24)."""
+    state = merchant_grants(sut, ctx)
+    earlier = {after_sales_id: sut.call("get_after_sales", {"after_sales_id": after_sales_id})["after_sales"]
+               for after_sales_id in _filed(ctx) if after_sales_id != state["after_sales_id"]}
+    assert earlier and state["status"] in ACCEPTED_STATUSES, (
+        f"{obligations}: a fault that came back once the earlier request's remedy was carried out "
+        f"({', '.join(f'{i}: {summary(r)}' for i, r in earlier.items()) or 'no earlier request kept'}) is a new claim, to be "
+        f"accepted as a request of its own; the system answered {state['after_sales_id']} with {summary(state)}")
 
 
 # --- retried calls: idempotency keys -----------------------------------------------------------------------------

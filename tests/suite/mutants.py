@@ -20,6 +20,7 @@ from caaad.reference_impl.rules.china_time import china_date, start_of_china_day
 from caaad.reference_impl.rules.freight import Freight, freight_legs, outbound_freight_deduction
 from caaad.reference_impl.rules.eligibility import remedies_offered, shown_return_class
 from caaad.reference_impl.rules.intactness import failed_checks, return_refusal
+from caaad.reference_impl.rules.repeats import repeated_request
 from caaad.reference_impl.rules.live_sessions import comment_handling, page_information, shown_card
 from caaad.reference_impl.rules.windows import window_closes_at
 from caaad.reference_impl.system import AfterSalesService
@@ -52,9 +53,18 @@ def _wrong_item_only_return(ground):
     return frozenset({"return_refund"}) if ground in ("wrong_item", "missing_item") else remedies_offered(ground)
 
 
+def _completed_requests_held(ground, remedy, lines, held):
+    # completed exchanges and repairs count as held, as if their fault could not come back
+    return repeated_request(ground, remedy, lines, [dataclasses.replace(h, status="processing") for h in held
+                                                    if h.status == "completed"] + [h for h in held if h.status != "completed"])
+
+
 WindowFromSigningDay = _variant(
     "WindowFromSigningDay", "Counts return windows from the signing day instead of the day after.",
     window_closes_at=_window_from_signing_day)
+ExchangeOnlyOnce = _variant(
+    "ExchangeOnlyOnce", "Answers a second exchange for a fault that came back with the first, completed exchange.",
+    repeated_request=_completed_requests_held)
 RefundToBalance = _variant(
     "RefundToBalance", "Refunds everything to the platform balance, not the original payment path.",
     split_refund=lambda amount, payments: [("balance", amount)] if amount else [])

@@ -155,6 +155,7 @@ EXPECTED: dict[str, Pinned] = {
     "UnverifiedDamageRefusedAsLate": Pinned("5.4.2.b-1"),
     "CancellationTierEdgeExclusive": Pinned("5.4.3.a-1"),
     "WarrantyCountedFromSigningDay": Pinned("5.3.2.b-2"),
+    "ExchangeOnlyOnce": Pinned("5.3.2.d-1"),
     # contract 1.5: the live stream itself (live_sessions)
     "SoldOutStillInStock": Pinned("5.2.3.a-1"),
     "CardShowsListPrice": Pinned("5.2.3.a-2"),
