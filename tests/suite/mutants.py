@@ -127,6 +127,10 @@ FreeReturnPromiseIgnored = _variant(
 WholePriceAsCancellationFee = _variant(
     "WholePriceAsCancellationFee", "Keeps the whole price when a service order is cancelled, whatever the schedule shown.",
     cancellation_fee=lambda paid, fees, hours_left=float("inf"): paid)
+# The period ends at 24:00 of its last day (民法典 Art 203); a request stamped that very instant taken as in time.
+WindowEndInclusive = _variant(
+    "WindowEndInclusive", "Takes a request made at the instant a return period ends (24:00 of its last day) as in time.",
+    window_closes_at=lambda signed_at, days: window_closes_at(signed_at, days) + timedelta(microseconds=1))
 BareReturnLabel = _variant(
     "BareReturnLabel", "Labels excluded goods without saying why they are excluded.",
     return_label=lambda return_class, reason, days: "支持无理由退货" if return_class == "eligible" else "不支持无理由退货")

@@ -13,8 +13,9 @@ than the law asks (7D Art 6, 5.1.3.c), when it is not observable through the con
 rule the standard leaves to the platform. Each survivor is printed with its source line for review. A gap is
 closed by a scenario and a broken variant pinned in tests/suite/mutants.py.
 
-Every result goes to --out as JSON: module, line, column, mutation, the source line and the run's exit code
-(0 survived, 1 failed, 2 refused to run, -9 stopped after --timeout seconds).
+Every result goes to --out as JSON: module, line, column, mutation, the source line, the run's exit code
+(0 survived, 1 failed, 2 refused to run, -9 stopped after --timeout seconds) and the obligations it failed. A
+reviewer reads the failed ones too: a change more favourable to the consumer that fails is a false failure.
 """
 
 import argparse
@@ -29,6 +30,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from caaad.results import failing_obligations
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "caaad_mutant_reference"  # the copy's name: nothing else imports it, so each run loads the mutant
@@ -96,19 +99,24 @@ def source_line(source: Path, mutant: Mutant) -> str:
     return (source / mutant.module).read_text(encoding="utf-8").splitlines()[mutant.line - 1].strip()
 
 
-def run(mutant: Mutant, folder: Path, timeout: float) -> int:
-    """`caaad run` of the suite on the package copy in `folder` with this one mutant in place."""
+def run(mutant: Mutant, folder: Path, timeout: float) -> tuple[int, list[str]]:
+    """`caaad run` of the suite on the package copy in `folder` with this one mutant in place: its exit code and
+    the obligations it failed (for a reviewer to ask whether the change was one the law allows)."""
     path = folder / PACKAGE / mutant.module
     original = path.read_text(encoding="utf-8")
     path.write_text(mutant.source, encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
     try:
+        report = folder / "report"
+        shutil.rmtree(report, ignore_errors=True)
         done = subprocess.run([sys.executable, "-m", "caaad", "run", "-q", "--adapter", ADAPTER, "--run-timeout",
-                               str(timeout / 2), "--out", str(folder / "report")],
+                               str(timeout / 2), "--out", str(report)],
                               cwd=folder, env=env, capture_output=True, text=True, timeout=timeout)
-        return done.returncode
+        results = report / "results.json"
+        failed = failing_obligations(json.loads(results.read_text(encoding="utf-8"))) if results.is_file() else []
+        return done.returncode, [obligation["id"] for obligation in failed]
     except subprocess.TimeoutExpired:
-        return -9
+        return -9, []
     finally:
         path.write_text(original, encoding="utf-8")
 
@@ -136,8 +144,8 @@ def main() -> int:
         def work(k: int) -> list[tuple[Mutant, int]]:
             done = []
             for mutant in jobs[k::len(folders)]:
-                code = run(mutant, folders[k], args.timeout)
-                done.append((mutant, code))
+                code, failed = run(mutant, folders[k], args.timeout)
+                done.append((mutant, code, failed))
                 if code == 0:
                     print(f"survived  {mutant.module}:{mutant.line}:{mutant.column}  {mutant.mutation:<14} "
                           f"{source_line(source, mutant)}", flush=True)
@@ -147,12 +155,12 @@ def main() -> int:
 
         with ThreadPoolExecutor(len(folders)) as pool:
             results = [r for part in pool.map(work, range(len(folders))) for r in part]
-    survived = sum(code == 0 for _, code in results)
+    survived = sum(code == 0 for _, code, _ in results)
     print(f"{survived} of {len(results)} mutants survived")
     if args.out:
         args.out.write_text(json.dumps([{**{k: v for k, v in asdict(m).items() if k != "source"},
-                                         "line_text": source_line(source, m), "exit": code}
-                                        for m, code in results], ensure_ascii=False, indent=1), encoding="utf-8")
+                                         "line_text": source_line(source, m), "exit": code, "failed": failed}
+                                        for m, code, failed in results], ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 

@@ -230,6 +230,8 @@ CONFORMING: dict[str, dict[str, str]] = {
     "RefundNoticeInAppWords": {},
     # A consultation answered directly and recorded as handled, the contract's status with the answer (5.3.3, 5.3.4).
     "DirectAnswersAsHandled": {},
+    # A request at the very instant a return period ends (24:00 of its last day, 民法典 Art 203) taken as in time.
+    "WindowEndInclusive": {},
 }
 
 
