@@ -176,21 +176,35 @@ def partial_refund_of(sut, ctx: Scenario, moment: str, problem: str, amount: int
                                                           [{"line_id": line["line_id"], "quantity": 1}], amount))
 
 
-@then(p('"{title}" 在该订单所有售后申请中退还的货款合计不超过为其实际支付的价款'))
-def line_refunds_within_paid(sut, ctx: Scenario, title: str):
+def _line_refunds(sut, ctx: Scenario, title: str) -> tuple[int, int, str]:
+    """(paid for the line, refunded for it over all the scenario's after-sales requests, the parts as text)."""
     line = line_of(ctx, title)
-    paid = sut.call("get_order", {"order_id": ctx.order["order_id"]})["order"]
-    paid_fen = next(l["paid_fen"] for l in paid["lines"] if l["line_id"] == line["line_id"])
+    order = sut.call("get_order", {"order_id": ctx.order["order_id"]})["order"]
+    paid_fen = next(l["paid_fen"] for l in order["lines"] if l["line_id"] == line["line_id"])
     parts = []
     for after_sales_id in _filed(ctx):
         state = sut.call("get_after_sales", {"after_sales_id": after_sales_id})["after_sales"]
         if any(l["line_id"] == line["line_id"] for l in state["lines"]):
             parts.append((after_sales_id, _goods_refund(state), state["status"]))
-    total = sum(fen for _, fen, _ in parts)
+    return paid_fen, sum(fen for _, fen, _ in parts), "; ".join(f"{i} ({status}) {fen} fen" for i, fen, status in parts)
+
+
+@then(p('"{title}" 在该订单所有售后申请中退还的货款合计不超过为其实际支付的价款'))
+def line_refunds_within_paid(sut, ctx: Scenario, title: str):
+    paid_fen, total, parts = _line_refunds(sut, ctx, title)
     assert total <= paid_fen, (
         f"the refunds of one order line, summed over all its after-sales requests, never exceed what was paid for it "
-        f"({title}: {paid_fen} fen); the system refunds {total} fen: "
-        + "; ".join(f"{i} ({status}) {fen} fen" for i, fen, status in parts))
+        f"({title}: {paid_fen} fen); the system refunds {total} fen: {parts}")
+
+
+@then(p('"{title}" 在该订单所有售后申请中退还的货款合计为其实际支付的全部价款'))
+def line_refunds_make_up_paid(obligations, sut, ctx: Scenario, title: str):
+    """Goods the merchant is at fault for come back for what was paid for them (CPL Art 24): what an earlier
+    request refunded for the line is deducted once, and the rest is refunded."""
+    paid_fen, total, parts = _line_refunds(sut, ctx, title)
+    assert total == paid_fen, (
+        f"{obligations}: the goods returned for the merchant's fault after an earlier partial refund bring the "
+        f"line's refunds up to what was paid for it ({title}: {paid_fen} fen); the system refunds {total} fen: {parts}")
 
 
 def _goods_refund(state: dict) -> int:

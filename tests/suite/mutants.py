@@ -20,7 +20,7 @@ from caaad.reference_impl.rules.china_time import china_date, start_of_china_day
 from caaad.reference_impl.rules.freight import Freight, freight_legs, outbound_freight_deduction
 from caaad.reference_impl.rules.eligibility import remedies_offered, shown_return_class
 from caaad.reference_impl.rules.intactness import failed_checks, return_refusal
-from caaad.reference_impl.rules.repeats import repeated_request
+from caaad.reference_impl.rules.repeats import line_refund_ceiling, repeated_request
 from caaad.reference_impl.rules.live_sessions import comment_handling, page_information, shown_card
 from caaad.reference_impl.rules.windows import window_closes_at
 from caaad.reference_impl.system import AfterSalesService
@@ -65,6 +65,10 @@ WindowFromSigningDay = _variant(
 ExchangeOnlyOnce = _variant(
     "ExchangeOnlyOnce", "Answers a second exchange for a fault that came back with the first, completed exchange.",
     repeated_request=_completed_requests_held)
+EarlierRefundsCountedTwice = _variant(
+    "EarlierRefundsCountedTwice", "Deducts what earlier requests refunded for a line twice from what a later one may refund.",
+    line_refund_ceiling=lambda allocated_fen, line_paid_fen, line_refunded_fen:
+        max(0, line_refund_ceiling(allocated_fen, line_paid_fen, line_refunded_fen) - line_refunded_fen))
 RefundToBalance = _variant(
     "RefundToBalance", "Refunds everything to the platform balance, not the original payment path.",
     split_refund=lambda amount, payments: [("balance", amount)] if amount else [])

@@ -156,6 +156,7 @@ EXPECTED: dict[str, Pinned] = {
     "CancellationTierEdgeExclusive": Pinned("5.4.3.a-1"),
     "WarrantyCountedFromSigningDay": Pinned("5.3.2.b-2"),
     "ExchangeOnlyOnce": Pinned("5.3.2.d-1"),
+    "EarlierRefundsCountedTwice": Pinned("5.4.2.c-1"),
     # contract 1.5: the live stream itself (live_sessions)
     "SoldOutStillInStock": Pinned("5.2.3.a-1"),
     "CardShowsListPrice": Pinned("5.2.3.a-2"),
