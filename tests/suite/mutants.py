@@ -149,9 +149,9 @@ ExclusionsInEverydayWords = _variant(
     return_label=lambda return_class, reason, days: f"支持{days}天无理由退货" if return_class == "eligible" else (
         f"{_EVERYDAY_REASONS[reason]}不支持七天无理由退货" if return_class == "excluded_by_law"
         else f"{_EVERYDAY_REASONS[reason]}经您确认后不支持七天无理由退货"))
-PerishableWindowNeverCloses = _variant(
-    "PerishableWindowNeverCloses", "Accepts perishable quality reports long after the platform's window.",
-    report_window_closes_at=lambda signed_at, hours: signed_at + timedelta(days=3650))
+PerishableWindowHalved = _variant(
+    "PerishableWindowHalved", "Refuses perishable quality reports made in the second half of the platform's window.",
+    report_window_closes_at=lambda signed_at, hours: signed_at + timedelta(hours=hours / 2))
 BrokenDiscountNotSettled = _variant(  # not broken: forgoing a deduction the law allows conforms (test_mutants.CONFORMING)
     "BrokenDiscountNotSettled", "Refunds the allocated share even when the return breaks a bundle or threshold discount "
                                 "(more than the consumer is owed: the merchant forgoes the settlement 7D Art 17 allows).",
@@ -329,6 +329,13 @@ PlatformDecisionNotCarriedOut = _variant(
 # pass them, or report not_tested where a scenario's set-up is out of the system's legitimate reach.
 
 from caaad.reference_impl.platform_rules import PlatformRule, load_platform_rules  # noqa: E402
+
+# A request outside the declared period, report window or exclusions left to the merchant's decision instead of refused.
+LateRequestsLeftToMerchant = _variant(
+    "LateRequestsLeftToMerchant", "Leaves a no-reason return or a perishable quality report made after its period, and "
+    "a no-reason return of excluded goods, to the merchant's decision (who may grant it as a favour) instead of refusing it.",
+    assess_request=_verdict_changed(lambda facts, verdict: "merchant" if isinstance(verdict, tuple) and verdict[0] in (
+        "outside_window", "excluded_by_law", "excluded_with_confirmation") else verdict))
 
 
 class ThirtyDayWindowEverywhere(ReferenceAdapter):

@@ -74,7 +74,7 @@ EXPECTED: dict[str, Pinned] = {
     "WholePriceAsCancellationFee": Pinned("5.4.3.a-1"),
     "BareReturnLabel": Pinned("5.4.1.a-1", {"5.4.1.a-2": "a refusal must state the ground the product was labelled with; "
                                                          "the label names none"}),
-    "PerishableWindowNeverCloses": Pinned("5.4.2.a-1"),
+    "PerishableWindowHalved": Pinned("5.4.2.a-1"),
     "OutboundFreightDeductedTwice": Pinned("5.4.1.a-4"),
     "OutboundFreightDeductedThresholdKept": Pinned("5.4.1.a-4"),
     "FreeShippingThresholdExclusive": Pinned("5.4.1.a-4"),
@@ -233,6 +233,8 @@ CONFORMING: dict[str, dict[str, str]] = {
     "DirectAnswersAsHandled": {},
     # A request at the very instant a return period ends (24:00 of its last day, 民法典 Art 203) taken as in time.
     "WindowEndInclusive": {},
+    # Requests after their period left to the merchant, who may grant them as a favour, instead of refused.
+    "LateRequestsLeftToMerchant": {},
 }
 
 
