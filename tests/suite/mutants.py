@@ -245,6 +245,12 @@ FreshGoodsAlwaysExcluded = _variant(
     "FreshGoodsAlwaysExcluded", "Excludes fresh goods from no-reason return even when the merchant offers it.",
     shown_return_class=lambda category, declared: {"class": "excluded_by_law", "reason": "fresh_perishable"}
         if category == "fresh" else shown_return_class(category, declared))
+LateReturnRefusedOnAnotherGround = _variant(
+    "LateReturnRefusedOnAnotherGround", "Refuses a no-reason return made after its period as promotional goods, "
+    "a ground outside the law, instead of naming the period.",
+    assess_request=_verdict_changed(lambda facts, verdict: ("remedy_not_offered", "活动商品不退不换")
+                                    if facts.ground == "no_reason" and isinstance(verdict, tuple)
+                                    and verdict[0] == "outside_window" else verdict))
 NoAfterSalesForPromotions = _variant(
     "NoAfterSalesForPromotions", "Refuses every after-sales request on an order bought with a promotional discount.",
     assess_request=_verdict_changed(lambda facts, verdict: ("remedy_not_offered", "促销商品不退不换") if facts.discounted

@@ -96,6 +96,8 @@ EXPECTED: dict[str, Pinned] = {
         "5.4.1.a-3": "5.4.1.a-3 states that a promised longer period replaces the 7 days",
         "4.2-3": "an after-sales promise not honoured (4.2-3 states it for every participant)"}),
     "FreshGoodsAlwaysExcluded": Pinned("5.1.3.c-2"),
+    "LateReturnRefusedOnAnotherGround": Pinned("5.1.3.c-1", {
+        "5.4.1.a-3": "its window scenarios refuse the same late request and check that the refusal names the period"}),
     "NoAfterSalesForPromotions": Pinned("5.1.3.c-1"),
     "ResponseLimitNeverEnforced": Pinned("5.3.1.c-1", {**FEEDBACK_LIMIT, **PLATFORM_RULE_APPLIED}),
     "ResponseLimitBeyondLaw": Pinned("5.3.1.c-1", {**FEEDBACK_LIMIT, **PLATFORM_RULE_CEILING}),
