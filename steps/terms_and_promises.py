@@ -178,8 +178,11 @@ def refunded_by_original_path(obligations, sut, ctx: Scenario, sut_description, 
 
 # --- the platform's feedback time limit ---------------------------------------------------
 
-@given(p('消费者于 "{moment}" (北京时间) 以质量问题申请"{service}"'))
-@when(p('消费者于 "{moment}" (北京时间) 以质量问题申请"{service}"'))
+_QUALITY_REQUEST = p('消费者于 "{moment}" (北京时间) 以质量问题申请"{service}"')
+
+
+@given(_QUALITY_REQUEST)
+@when(_QUALITY_REQUEST)
 def quality_request(sut, ctx: Scenario, moment: str, service: str):
     advance_to(sut, scenario_time(ctx, moment))
     file_request(sut, ctx, "quality_problem", REMEDY[service])

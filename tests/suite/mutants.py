@@ -20,8 +20,8 @@ from caaad.reference_impl.rules.china_time import china_date, start_of_china_day
 from caaad.reference_impl.rules.freight import Freight, freight_legs, outbound_freight_deduction
 from caaad.reference_impl.rules.eligibility import remedies_offered, shown_return_class
 from caaad.reference_impl.rules.intactness import failed_checks, return_refusal
-from caaad.reference_impl.rules.repeats import line_refund_ceiling, repeated_request
 from caaad.reference_impl.rules.live_sessions import comment_handling, page_information, shown_card
+from caaad.reference_impl.rules.repeats import line_refund_ceiling, repeated_request
 from caaad.reference_impl.rules.windows import window_closes_at
 from caaad.reference_impl.system import AfterSalesService
 
@@ -55,8 +55,8 @@ def _wrong_item_only_return(ground):
 
 def _completed_requests_held(ground, remedy, lines, held):
     # completed exchanges and repairs count as held, as if their fault could not come back
-    return repeated_request(ground, remedy, lines, [dataclasses.replace(h, status="processing") for h in held
-                                                    if h.status == "completed"] + [h for h in held if h.status != "completed"])
+    return repeated_request(ground, remedy, lines, [dataclasses.replace(h, status="processing")
+                                                    if h.status == "completed" else h for h in held])
 
 
 WindowFromSigningDay = _variant(
@@ -131,10 +131,6 @@ FreeReturnPromiseIgnored = _variant(
 WholePriceAsCancellationFee = _variant(
     "WholePriceAsCancellationFee", "Keeps the whole price when a service order is cancelled, whatever the schedule shown.",
     cancellation_fee=lambda paid, fees, hours_left=float("inf"): paid)
-# The period ends at 24:00 of its last day (民法典 Art 203); a request stamped that very instant taken as in time.
-WindowEndInclusive = _variant(
-    "WindowEndInclusive", "Takes a request made at the instant a return period ends (24:00 of its last day) as in time.",
-    window_closes_at=lambda signed_at, days: window_closes_at(signed_at, days) + timedelta(microseconds=1))
 BareReturnLabel = _variant(
     "BareReturnLabel", "Labels excluded goods without saying why they are excluded.",
     return_label=lambda return_class, reason, days: "支持无理由退货" if return_class == "eligible" else "不支持无理由退货")
@@ -156,6 +152,8 @@ BrokenDiscountNotSettled = _variant(  # not broken: forgoing a deduction the law
     "BrokenDiscountNotSettled", "Refunds the allocated share even when the return breaks a bundle or threshold discount "
                                 "(more than the consumer is owed: the merchant forgoes the settlement 7D Art 17 allows).",
     goods_refund=lambda allocated, net_paid_before, kept_cost_after: allocated)
+
+
 def _deduction_while_threshold_kept(shipping_fee_fen, shipping_charged_fen, free_threshold_fen, kept_paid_fen,
                                     already_deducted_fen):
     free = free_threshold_fen is not None and shipping_charged_fen == 0
@@ -342,6 +340,10 @@ LateRequestsLeftToMerchant = _variant(
     "a no-reason return of excluded goods, to the merchant's decision (who may grant it as a favour) instead of refusing it.",
     assess_request=_verdict_changed(lambda facts, verdict: "merchant" if isinstance(verdict, tuple) and verdict[0] in (
         "outside_window", "excluded_by_law", "excluded_with_confirmation") else verdict))
+# The period ends at 24:00 of its last day (民法典 Art 203); a request stamped that very instant taken as in time.
+WindowEndInclusive = _variant(
+    "WindowEndInclusive", "Takes a request made at the instant a return period ends (24:00 of its last day) as in time.",
+    window_closes_at=lambda signed_at, days: window_closes_at(signed_at, days) + timedelta(microseconds=1))
 
 
 class ThirtyDayWindowEverywhere(ReferenceAdapter):

@@ -46,7 +46,8 @@ class Mutant:
     line: int
     column: int
     mutation: str
-    source: str   # the mutated module, whole (left out of --out)
+    line_text: str  # the original source line, for the reviewer
+    source: str     # the mutated module, whole (left out of --out)
 
 
 def _changes(node: ast.AST):
@@ -81,7 +82,7 @@ def _dropped_not(tree: ast.AST, index: int) -> None:
 
 
 def mutants(module: str, text: str):
-    tree = ast.parse(text)
+    tree, lines = ast.parse(text), text.splitlines()
     for index, node in enumerate(ast.walk(tree)):
         changes = list(_changes(node))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
@@ -92,11 +93,8 @@ def mutants(module: str, text: str):
                 _dropped_not(mutated, index)
             else:
                 change(list(ast.walk(mutated))[index])
-            yield Mutant(module, node.lineno, node.col_offset, description, ast.unparse(ast.fix_missing_locations(mutated)))
-
-
-def source_line(source: Path, mutant: Mutant) -> str:
-    return (source / mutant.module).read_text(encoding="utf-8").splitlines()[mutant.line - 1].strip()
+            yield Mutant(module, node.lineno, node.col_offset, description, lines[node.lineno - 1].strip(),
+                         ast.unparse(ast.fix_missing_locations(mutated)))
 
 
 def run(mutant: Mutant, folder: Path, timeout: float) -> tuple[int, list[str]]:
@@ -128,6 +126,10 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=180, help="seconds before a run is stopped (default 180)")
     parser.add_argument("--out", type=Path, help="write every result here as JSON")
     args = parser.parse_args()
+    if args.workers < 1 or args.timeout <= 0:
+        return "mutation_scan: --workers must be at least 1 and --timeout more than 0"
+    if args.out and not args.out.parent.is_dir():  # found now, not after the scan's 20 minutes
+        return f"mutation_scan: --out {args.out}: no folder {args.out.parent}"
     source = ROOT / "reference_impl"
     modules = args.modules or sorted(p.relative_to(source).as_posix() for p in (source / "rules").glob("*.py")
                                      if p.name != "__init__.py")
@@ -141,14 +143,14 @@ def main() -> int:
         for folder in folders:
             shutil.copytree(source, folder / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
 
-        def work(k: int) -> list[tuple[Mutant, int]]:
+        def work(k: int) -> list[tuple[Mutant, int, list[str]]]:
             done = []
             for mutant in jobs[k::len(folders)]:
                 code, failed = run(mutant, folders[k], args.timeout)
                 done.append((mutant, code, failed))
                 if code == 0:
                     print(f"survived  {mutant.module}:{mutant.line}:{mutant.column}  {mutant.mutation:<14} "
-                          f"{source_line(source, mutant)}", flush=True)
+                          f"{mutant.line_text}", flush=True)
                 elif code not in (1, -9):
                     print(f"exit {code}    {mutant.module}:{mutant.line}:{mutant.column}  {mutant.mutation}", flush=True)
             return done
@@ -159,7 +161,7 @@ def main() -> int:
     print(f"{survived} of {len(results)} mutants survived")
     if args.out:
         args.out.write_text(json.dumps([{**{k: v for k, v in asdict(m).items() if k != "source"},
-                                         "line_text": source_line(source, m), "exit": code, "failed": failed}
+                                         "exit": code, "failed": failed}
                                         for m, code, failed in results], ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

@@ -29,3 +29,9 @@ def test_mutants_are_valid_and_differ_from_the_original():
 def test_dropping_a_not_keeps_its_operand():
     (dropped,) = [m for m in mutants("rules/example.py", SOURCE) if m.mutation == "not dropped"]
     assert "if days <= 7 and excluded:" in dropped.source
+
+
+def test_an_out_file_in_no_folder_is_refused_before_the_scan(monkeypatch, tmp_path):
+    import mutation_scan
+    monkeypatch.setattr("sys.argv", ["mutation_scan.py", "--out", str(tmp_path / "absent" / "scan.json"), "rules/windows.py"])
+    assert mutation_scan.main() == f"mutation_scan: --out {tmp_path / 'absent' / 'scan.json'}: no folder {tmp_path / 'absent'}"
